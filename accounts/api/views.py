@@ -1,0 +1,37 @@
+"""The learner's own account: `me/` and `me/export/`."""
+
+from drf_spectacular.utils import OpenApiTypes, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import services
+from accounts.api.serializers import ProfileSerializer
+
+
+class MeView(APIView):
+    serializer_class = ProfileSerializer
+
+    def get(self, request):
+        return Response(ProfileSerializer(request.user).data)
+
+    @extend_schema(request=ProfileSerializer, responses=ProfileSerializer)
+    def patch(self, request):
+        serializer = ProfileSerializer(request.user, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_profile_update(user=request.user, data=serializer.validated_data, request=request)
+        return Response(ProfileSerializer(user).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        services.user_delete(user=request.user, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeExportView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        data = services.user_export(user=request.user, request=request)
+        response = Response(data)
+        response["Content-Disposition"] = 'attachment; filename="lingo-export.json"'
+        return response

@@ -1,0 +1,92 @@
+"""The learner account: email is the login, no username."""
+
+import zoneinfo
+from functools import cache
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.timezone import localtime, now
+
+
+@cache
+def _timezone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_timezone(value: str) -> None:
+    if value not in _timezone_names():
+        raise ValidationError(f"“{value}” is not a known IANA time zone.", code="invalid_timezone")
+
+
+class DailyGoal(models.IntegerChoices):
+    CASUAL = 10, "Casual"
+    REGULAR = 20, "Regular"
+    SERIOUS = 30, "Serious"
+    INTENSE = 50, "Intense"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField("email address", max_length=254)
+    display_name = models.CharField(max_length=80, blank=True)
+    avatar = models.URLField(max_length=500, blank=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    daily_xp_goal = models.PositiveSmallIntegerField(choices=DailyGoal.choices, default=DailyGoal.REGULAR)
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(daily_xp_goal__in=[g.value for g in DailyGoal]),
+                name="user_daily_xp_goal_valid",
+            ),
+        ]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def local_date(self, at=None):
+        """The learner's calendar date at `at` (default: now) in their own timezone."""
+        return localtime(at or now(), self.tz).date()
+

@@ -1,0 +1,77 @@
+"""Writes on the learner account: profile change, data export, account deletion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.export import export_sections
+from accounts.models import User
+from audit.models import UserActivityLog
+from audit.services import activity_record, activity_forget_user
+
+PROFILE_FIELDS = ("display_name", "avatar", "timezone", "daily_xp_goal")
+
+
+@transaction.atomic
+def user_profile_update(*, user: User, data: dict[str, Any], request=None) -> User:
+    """Change the learner's profile fields; records which fields changed (values only where not personal)."""
+    changed = {}
+    for field in PROFILE_FIELDS:
+        if field in data and getattr(user, field) != data[field]:
+            changed[field] = [getattr(user, field), data[field]]
+            setattr(user, field, data[field])
+    if changed:
+        user.full_clean(exclude=["password", "email"])
+        user.save(update_fields=[*changed, "updated_at"])
+        activity_record(
+            user=user,
+            action=UserActivityLog.Action.PROFILE_CHANGE,
+            request=request,
+            metadata={"fields": sorted(changed)},
+        )
+    return user
+
+
+def user_export(*, user: User, request=None) -> dict[str, Any]:
+    """Everything we hold about the learner, as JSON-able data."""
+    with transaction.atomic():
+        activity_record(user=user, action=UserActivityLog.Action.DATA_EXPORT, request=request)
+    data: dict[str, Any] = {
+        "exported_at": timezone.now().isoformat(),
+        "profile": {
+            "id": user.pk,
+            "email": user.email,
+            "display_name": user.display_name,
+            "avatar": user.avatar,
+            "timezone": user.timezone,
+            "daily_xp_goal": user.daily_xp_goal,
+            "created_at": user.created_at.isoformat(),
+            "updated_at": user.updated_at.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary} for a in user.emailaddress_set.all()
+        ],
+        "social_accounts": [
+            {"provider": a.provider, "uid": a.uid, "date_joined": a.date_joined.isoformat()}
+            for a in user.socialaccount_set.all()
+        ],
+    }
+    for name, build in export_sections().items():
+        data[name] = build(user)
+    return data
+
+
+@transaction.atomic
+def user_delete(*, user: User, request=None) -> None:
+    """Delete the account and its personal data; audit rows keep their facts without personal fields."""
+    activity_record(
+        user=None,
+        action=UserActivityLog.Action.ACCOUNT_DELETE,
+        metadata={"user_id": user.pk},
+    )
+    activity_forget_user(user=user)
+    user.delete()

@@ -1,0 +1,76 @@
+"""Health endpoints for load balancers and operators."""
+
+import platform
+
+import django
+from django.contrib.admin.views.decorators import staff_member_required
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@never_cache
+@require_GET
+def health(request):
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def health_database(request):
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception as exc:  # any database failure means "not healthy", never a 500
+        return JsonResponse({"status": "error", "database": "unreachable", "error": exc.__class__.__name__}, status=503)
+    if pending:
+        return JsonResponse(
+            {
+                "status": "error",
+                "database": "ok",
+                "unapplied_migrations": [f"{m.app_label}.{m.name}" for m, _ in pending],
+            },
+            status=503,
+        )
+    return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
+
+
+@never_cache
+@require_GET
+@staff_member_required
+def health_system(request):
+    from django.apps import apps
+
+    counts = {}
+    for label, model_name in [
+        ("accounts", "User"),
+        ("courses", "Course"),
+        ("courses", "Lesson"),
+        ("exercises", "Exercise"),
+        ("progress", "UserCourse"),
+        ("progress", "UserExerciseInteraction"),
+    ]:
+        try:
+            model = apps.get_model(label, model_name)
+        except LookupError:
+            continue
+        counts[f"{label}.{model_name}"] = model.objects.count()
+    connection = connections[DEFAULT_DB_ALIAS]
+    return JsonResponse(
+        {
+            "status": "ok",
+            "versions": {
+                "python": platform.python_version(),
+                "django": django.get_version(),
+                "database": f"{connection.vendor} {connection.Database.__name__} "
+                + ".".join(map(str, connection.get_database_version())),
+            },
+            "counts": counts,
+        }
+    )

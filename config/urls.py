@@ -1,0 +1,32 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from config import health
+
+# The admin login goes through allauth's login, so it gets the same rate limits as learners'.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Lingo administration"
+admin.site.site_title = "Lingo admin"
+
+api_v1 = [
+    path("", include("accounts.api.urls")),
+    path("", include("courses.api.urls")),
+    path("", include("exercises.api.urls")),
+    path("", include("progress.api.urls")),
+    path("", include("gamification.api.urls")),
+    path("", include("audit.api.urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("_allauth/", include("allauth.headless.urls")),
+    path("api/v1/", include((api_v1, "api"), namespace="v1")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("health/", health.health, name="health"),
+    path("health/database", health.health_database, name="health-database"),
+    path("health/system", health.health_system, name="health-system"),
+]
