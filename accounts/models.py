@@ -89,4 +89,3 @@ class User(AbstractBaseUser, PermissionsMixin):
     def local_date(self, at=None):
         """The learner's calendar date at `at` (default: now) in their own timezone."""
         return localtime(at or now(), self.tz).date()
-

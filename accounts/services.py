@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.export import export_sections
 from accounts.models import User
 from audit.models import UserActivityLog
-from audit.services import activity_record, activity_forget_user
+from audit.services import activity_forget_user, activity_record
 
 PROFILE_FIELDS = ("display_name", "avatar", "timezone", "daily_xp_goal")
 

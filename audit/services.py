@@ -29,9 +29,7 @@ def _user_agent(request) -> str:
     return request.META.get("HTTP_USER_AGENT", "")[:512]
 
 
-def activity_record(
-    *, user, action: str, request=None, metadata: dict[str, Any] | None = None
-) -> UserActivityLog:
+def activity_record(*, user, action: str, request=None, metadata: dict[str, Any] | None = None) -> UserActivityLog:
     """Append one learner activity row; call it inside the transaction of the change it records."""
     return UserActivityLog.objects.create(
         user=user if user is not None and user.pk else None,

@@ -6,8 +6,8 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-01234567
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
-from config.settings import *  # noqa: E402,F403
-from config.settings import REST_FRAMEWORK  # noqa: E402
+from config.settings import *  # noqa: F403
+from config.settings import REST_FRAMEWORK
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
