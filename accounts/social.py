@@ -16,6 +16,8 @@ from django.conf import settings
 
 class TikTokProvider(BaseTikTokProvider):
     supports_token_authentication = True
+    # URLs and templates stay allauth's own.
+    package = "allauth.socialaccount.providers.tiktok"
 
     def verify_token(self, request, token):
         access_token = token.get("access_token")

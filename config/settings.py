@@ -185,24 +185,24 @@ GOOGLE_CLIENT_SECRET = env.str("GOOGLE_CLIENT_SECRET", default="")
 TIKTOK_CLIENT_ID = env.str("TIKTOK_CLIENT_ID", default="")
 TIKTOK_CLIENT_SECRET = env.str("TIKTOK_CLIENT_SECRET", default="")
 TIKTOK_USER_INFO_URL = env.str("TIKTOK_USER_INFO_URL", default="https://open.tiktokapis.com/v2/user/info/")
-SOCIALACCOUNT_PROVIDERS = {}
-if GOOGLE_CLIENT_ID:
-    SOCIALACCOUNT_PROVIDERS["google"] = {
-        "APPS": [{"client_id": GOOGLE_CLIENT_ID, "secret": GOOGLE_CLIENT_SECRET}],
+# A provider without credentials has no app and so is not offered to clients.
+SOCIALACCOUNT_PROVIDERS = {
+    "google": {
+        "APPS": [{"client_id": GOOGLE_CLIENT_ID, "secret": GOOGLE_CLIENT_SECRET}] if GOOGLE_CLIENT_ID else [],
         "SCOPE": ["openid", "profile", "email"],
         "CERTS_URL": env.str("GOOGLE_CERTS_URL", default="https://www.googleapis.com/oauth2/v1/certs"),
-    }
-if TIKTOK_CLIENT_ID:
-    SOCIALACCOUNT_PROVIDERS["tiktok"] = {
-        "APPS": [{"client_id": TIKTOK_CLIENT_ID, "secret": TIKTOK_CLIENT_SECRET}],
+    },
+    "tiktok": {
+        "APPS": [{"client_id": TIKTOK_CLIENT_ID, "secret": TIKTOK_CLIENT_SECRET}] if TIKTOK_CLIENT_ID else [],
         "provider_class": "accounts.social.TikTokProvider",
-    }
+    },
+}
 
 # --- REST framework and OpenAPI -------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "allauth.headless.contrib.rest_framework.authentication.XSessionTokenAuthentication",
-        "accounts.authentication.SessionAuthentication",
+        "accounts.authentication.SessionTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.Pagination",
@@ -229,12 +229,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {
-            "sessionToken": {"type": "apiKey", "in": "header", "name": "X-Session-Token"},
-        }
-    },
-    "SECURITY": [{"sessionToken": []}],
 }
 
 # --- Learning rules (every number is a setting) ---------------------------------------------
@@ -251,3 +245,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+# A freeze is earned on every STREAK_FREEZE_EARN_DAYS-th day of a streak (0: never), up to STREAK_FREEZE_MAX.
+STREAK_FREEZE_EARN_DAYS = env.int("STREAK_FREEZE_EARN_DAYS", default=7)
+STREAK_FREEZE_INITIAL = env.int("STREAK_FREEZE_INITIAL", default=0)
+# Answers shorter than this many letters per word get no typo tolerance (grading).

@@ -1,0 +1,63 @@
+"""Health endpoints and the OpenAPI pages."""
+
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.db.migrations import Migration
+
+from accounts.tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_is_200(client):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_health_database_is_200_when_migrated(client):
+    response = client.get("/health/database")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+def test_health_database_is_503_with_unapplied_migrations(client):
+    pending = [(Migration("0099_x", "courses"), False)]
+    with mock.patch("django.db.migrations.executor.MigrationExecutor.migration_plan", return_value=pending):
+        response = client.get("/health/database")
+    assert response.status_code == 503
+    assert response.json()["unapplied_migrations"] == ["courses.0099_x"]
+
+
+def test_health_database_is_503_when_the_database_is_unreachable(client):
+    with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=OperationalError("down")):
+        response = client.get("/health/database")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unreachable", "error": "OperationalError"}
+
+
+def test_health_system_is_for_staff_only(client, user, password):
+    assert client.get("/health/system").status_code == 302  # to the login page
+    client.force_login(user)
+    assert client.get("/health/system").status_code == 302
+    client.force_login(StaffFactory())
+    response = client.get("/health/system")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["counts"]["accounts.User"] == 2
+    assert set(body["versions"]) == {"python", "django", "database"}
+
+
+def test_openapi_schema_and_docs_render(client):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    assert b"/api/v1/me/" in schema.content
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert b"swagger-ui" in docs.content
+
+
+def test_unknown_api_path_is_a_json_404(learner_client):
+    assert learner_client.get("/api/v1/no-such-thing/").status_code == 404
