@@ -18,6 +18,7 @@ install: $(STAMP)
 run: export DEBUG ?= 1
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py seed
 	$(BIN)/python manage.py import_course fixtures/courses/spanish-for-english-speakers.yaml
 	$(BIN)/python manage.py ensure_local_admin

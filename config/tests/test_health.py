@@ -61,3 +61,11 @@ def test_openapi_schema_and_docs_render(client):
 
 def test_unknown_api_path_is_a_json_404(learner_client):
     assert learner_client.get("/api/v1/no-such-thing/").status_code == 404
+
+
+def test_api_calls_beyond_the_rate_are_429(learner_client, monkeypatch):
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/min", "anon": "3/min"})
+    statuses = [learner_client.get("/api/v1/me/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
