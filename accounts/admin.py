@@ -1,10 +1,14 @@
 """Admin for learner and staff accounts."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.db import transaction
 
+from accounts import services
 from accounts.models import User
+from audit.admin_mixins import AuditedModelAdmin
 
 
 class EmailUserCreationForm(UserCreationForm):
@@ -20,7 +24,8 @@ class EmailUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
+    # The password hash never reaches the audit trail (AuditedModelAdmin masks "password").
     form = EmailUserChangeForm
     add_form = EmailUserCreationForm
     ordering = ("email",)
@@ -36,3 +41,22 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ("last_login", "created_at", "updated_at")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    @transaction.atomic
+    def user_change_password(self, request, id, form_url=""):
+        # Django's password view saves without save_form(): remember the stored values first so the
+        # audit row says the password changed (masked), in the same transaction as the change.
+        if request.method == "POST":
+            user = self.get_object(request, unquote(id))
+            if user is not None and self.has_change_permission(request, user):
+                self.audit_remember(request, user)
+        return super().user_change_password(request, id, form_url)
+
+    def delete_model(self, request, obj):
+        # Through the account deletion service, so the user's audit rows are redacted, not blocked.
+        services.user_delete(user=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for user in queryset:
+                services.user_delete(user=user)

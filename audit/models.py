@@ -1,4 +1,8 @@
-"""Append-only logs: what learners did (UserActivityLog) and what staff and operators changed (SystemAuditLog)."""
+"""Append-only logs: what learners did (UserActivityLog) and what staff and operators changed (SystemAuditLog).
+
+On PostgreSQL the database itself refuses UPDATE and DELETE on both tables (see migration 0002 and
+audit.services); on SQLite the guarantee is the code's (no service, view or admin writes them).
+"""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -37,6 +41,8 @@ class UserActivityLog(models.Model):
         indexes = [
             models.Index(fields=["user", "created_at"], name="activity_user_time_idx"),
             models.Index(fields=["action", "created_at"], name="activity_action_time_idx"),
+            # Newest-first console listing, date hierarchy and prune_audit's range delete.
+            models.Index(fields=["created_at"], name="activity_time_idx"),
         ]
 
     def __str__(self) -> str:
@@ -75,6 +81,7 @@ class SystemAuditLog(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id", "created_at"], name="sysaudit_target_time_idx"),
             models.Index(fields=["actor", "created_at"], name="sysaudit_actor_time_idx"),
+            models.Index(fields=["created_at"], name="sysaudit_time_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,14 +1,25 @@
-"""Writes to the audit trail. Every other app calls these; this module calls no other app."""
+"""Writes to the audit trail. Every other app calls these; this module calls no other app.
+
+The two log tables are append-only. On PostgreSQL a trigger (migration 0002) rejects UPDATE and
+DELETE unless the transaction has said why, through transaction-local settings that only the
+functions below set: `audit.redact_user` (clear that departing user's personal fields, nothing
+else) and `audit.allow_prune` with `audit.prune_before` (delete rows older than that moment).
+"""
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from audit.models import SystemAuditLog, UserActivityLog
+
+REDACTED = "***"
 
 
 def client_ip(request) -> str | None:
@@ -53,9 +64,10 @@ def system_audit_record(
     request=None,
 ) -> SystemAuditLog:
     """Append one system audit row for an admin change or an operator command."""
+    actor = actor if actor is not None and actor.pk else None  # AnonymousUser and unsaved users are no actor
     return SystemAuditLog.objects.create(
-        actor=actor if actor is not None and actor.pk else None,
-        actor_repr=actor_repr or (actor.get_username() if actor is not None else ""),
+        actor=actor,
+        actor_repr=(actor_repr or (actor.get_username() if actor is not None else ""))[:254],
         source=source,
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
@@ -77,7 +89,61 @@ def command_audit_record(*, command: str, summary: dict[str, Any]) -> SystemAudi
     )
 
 
+def _set_transaction_flag(name: str, value: str) -> None:
+    # set_config(..., is_local => true) lasts until the end of the current transaction only.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
 def activity_forget_user(*, user) -> None:
-    """Clear the personal fields of a departing learner's audit rows; the facts (what, when) stay."""
-    UserActivityLog.objects.filter(user=user).update(user=None, ip=None, user_agent="")
-    SystemAuditLog.objects.filter(actor=user).update(actor=None, actor_repr="deleted user", ip=None)
+    """Clear the personal fields of a departing learner's audit rows; the facts (what, when) stay.
+
+    Call it in the transaction that deletes the user (accounts.services.user_delete): the flag that
+    lets the database accept these updates, and the user FK's SET NULL, lasts until that commit.
+    """
+    user_type = ContentType.objects.get_for_model(user)
+    with transaction.atomic():
+        # The trigger lets this transaction clear this user's personal fields, and nothing else.
+        _set_transaction_flag("audit.redact_user", str(user.pk))
+        _set_transaction_flag("audit.redact_user_type", str(user_type.pk))
+        UserActivityLog.objects.filter(user=user).update(user=None, ip=None, user_agent="")
+        SystemAuditLog.objects.filter(actor=user).update(actor=None, actor_repr="", ip=None)
+        # Admin rows about the account itself: keep which fields changed, not the values (email, name...).
+        about_user = SystemAuditLog.objects.filter(target_type=user_type, target_id=str(user.pk))
+        for row in about_user.only("pk", "changes"):
+            SystemAuditLog.objects.filter(pk=row.pk).update(
+                target_repr="", changes={field: [REDACTED, REDACTED] for field in row.changes}
+            )
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    before: datetime.date
+    activity_deleted: int
+    system_deleted: int
+
+
+def audit_prune(*, before: datetime.date, dry_run: bool = False) -> PruneResult:
+    """Delete the audit rows created before the start of `before` (TIME_ZONE) from both tables,
+    and record the prune in the log itself, in one transaction."""
+    cutoff = timezone.make_aware(datetime.datetime.combine(before, datetime.time.min))
+    activity = UserActivityLog.objects.filter(created_at__lt=cutoff)
+    system = SystemAuditLog.objects.filter(created_at__lt=cutoff)
+    if dry_run:
+        return PruneResult(before=before, activity_deleted=activity.count(), system_deleted=system.count())
+    with transaction.atomic():
+        _set_transaction_flag("audit.allow_prune", "on")
+        _set_transaction_flag("audit.prune_before", cutoff.isoformat())
+        activity_deleted, _ = activity.delete()
+        system_deleted, _ = system.delete()
+        _set_transaction_flag("audit.allow_prune", "")
+        command_audit_record(
+            command="prune_audit",
+            summary={
+                "before": before.isoformat(),
+                "activity_deleted": activity_deleted,
+                "system_deleted": system_deleted,
+            },
+        )
+    return PruneResult(before=before, activity_deleted=activity_deleted, system_deleted=system_deleted)

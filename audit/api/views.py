@@ -1,0 +1,24 @@
+"""`me/activity/`: the learner's own activity log."""
+
+import django_filters
+from rest_framework.generics import ListAPIView
+
+from audit.api.serializers import ActivitySerializer
+from audit.models import UserActivityLog
+from audit.selectors import user_activity_list
+
+
+class ActivityFilter(django_filters.FilterSet):
+    action = django_filters.MultipleChoiceFilter(choices=UserActivityLog.Action.choices)
+
+    class Meta:
+        model = UserActivityLog
+        fields = ["action"]
+
+
+class MeActivityView(ListAPIView):
+    serializer_class = ActivitySerializer
+    filterset_class = ActivityFilter
+
+    def get_queryset(self):
+        return user_activity_list(user=self.request.user)
