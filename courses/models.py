@@ -1,17 +1,58 @@
 """Course content: languages, courses and their ordered tree of sections, units and lessons."""
 
+import secrets
+
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
+HEX_COLOUR_REGEX = r"^#[0-9A-Fa-f]{6}$"
+KEY_REGEX = r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$"
+key_validator = RegexValidator(KEY_REGEX, "Use lowercase letters, digits and - _ . between them, e.g. greetings-1.")
+
+
+def new_content_key() -> str:
+    """A fresh stable key for content created outside a course file; editors may rename it."""
+    return secrets.token_hex(4)
+
+
+def content_key_field(
+    help_text: str = "Stable identifier used by course import/export; unique within the course.",
+) -> models.CharField:
+    return models.CharField(max_length=64, default=new_content_key, validators=[key_validator], help_text=help_text)
+
+
+def non_empty(field: str, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=~Q(**{field: ""}), name=name)
+
 
 class TimestampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
-    # On PostgreSQL a trigger also sets it, so QuerySet.update() and raw SQL move it too.
+    # On PostgreSQL a trigger also sets it, so QuerySet.update() and raw SQL move it too (courses.db_triggers).
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         abstract = True
+
+
+class PositionedModel(TimestampedModel):
+    """A row ordered inside its parent by a unique (parent, position) constraint.
+
+    The constraint is immediate on every database (SQLite cannot defer one), so code that moves
+    rows writes in two phases (courses.ordering). Validating it row by row would refuse a mere
+    swap in a drag-and-drop formset, so it is left out of per-row model validation; the formset
+    still checks its rows against each other and the database has the last word.
+    """
+
+    class Meta:
+        abstract = True
+
+    def get_constraints(self):
+        return [
+            (model, [c for c in constraints if "position" not in getattr(c, "fields", ())])
+            for model, constraints in super().get_constraints()
+        ]
 
 
 class Language(TimestampedModel):
@@ -35,6 +76,13 @@ class Language(TimestampedModel):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"), name="language_code_bcp47"
+            ),
+            models.CheckConstraint(condition=Q(direction__in=["ltr", "rtl"]), name="language_direction_valid"),
+            non_empty("name", "language_name_not_empty"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -63,36 +111,41 @@ class Course(TimestampedModel):
             models.UniqueConstraint(fields=["from_language", "to_language"], name="course_language_pair_unique"),
             models.CheckConstraint(condition=~Q(from_language=F("to_language")), name="course_languages_differ"),
             models.CheckConstraint(condition=Q(cefr_from__lte=F("cefr_to")), name="course_cefr_range_ordered"),
+            non_empty("title", "course_title_not_empty"),
         ]
         indexes = [
-            models.Index(fields=["is_published", "from_language", "to_language"], name="course_published_pair_idx")
+            models.Index(fields=["is_published", "from_language", "to_language"], name="course_published_pair_idx"),
+            models.Index(fields=["to_language", "from_language"], name="course_to_from_idx"),
         ]
 
     def __str__(self) -> str:
         return self.title
 
 
-class Section(TimestampedModel):
+class Section(PositionedModel):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField(default=0, db_index=True)
+    key = content_key_field()
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
 
     class Meta:
         ordering = ["course", "position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["course", "position"], name="section_position_unique", deferrable=models.Deferrable.DEFERRED
-            ),
+            models.UniqueConstraint(fields=["course", "position"], name="section_position_unique"),
+            models.UniqueConstraint(fields=["course", "key"], name="section_key_unique"),
+            non_empty("key", "section_key_not_empty"),
+            non_empty("title", "section_title_not_empty"),
         ]
 
     def __str__(self) -> str:
         return self.title
 
 
-class Unit(TimestampedModel):
+class Unit(PositionedModel):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="units")
     position = models.PositiveIntegerField(default=0, db_index=True)
+    key = content_key_field()
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     guidebook = models.TextField(blank=True, help_text="Grammar and vocabulary notes shown before the unit.")
@@ -100,25 +153,31 @@ class Unit(TimestampedModel):
     color = models.CharField(
         max_length=7,
         default="#58CC02",
-        validators=[RegexValidator(r"^#[0-9A-Fa-f]{6}$", "Enter a hex colour such as #58CC02.")],
+        validators=[RegexValidator(HEX_COLOUR_REGEX, "Enter a hex colour such as #58CC02.")],
     )
 
     class Meta:
         ordering = ["section", "position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["section", "position"], name="unit_position_unique", deferrable=models.Deferrable.DEFERRED
-            ),
-            models.CheckConstraint(condition=Q(color__regex=r"^#[0-9A-Fa-f]{6}$"), name="unit_color_hex"),
+            models.UniqueConstraint(fields=["section", "position"], name="unit_position_unique"),
+            models.CheckConstraint(condition=Q(color__regex=HEX_COLOUR_REGEX), name="unit_color_hex"),
+            models.UniqueConstraint(fields=["section", "key"], name="unit_key_unique"),
+            non_empty("key", "unit_key_not_empty"),
+            non_empty("title", "unit_title_not_empty"),
         ]
 
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        super().clean()
+        _validate_key_unique_in_course(self, Unit.objects.filter(section__course_id=_course_id(self)))
 
-class Lesson(TimestampedModel):
+
+class Lesson(PositionedModel):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="lessons")
     position = models.PositiveIntegerField(default=0, db_index=True)
+    key = content_key_field()
     title = models.CharField(max_length=200)
     # None means "derived from its exercises" (the sum of their XP); see Lesson.effective_xp_reward.
     xp_reward = models.PositiveIntegerField(null=True, blank=True, help_text="Leave empty to use the exercises' XP.")
@@ -130,16 +189,55 @@ class Lesson(TimestampedModel):
     class Meta:
         ordering = ["unit", "position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "position"], name="lesson_position_unique", deferrable=models.Deferrable.DEFERRED
-            ),
+            models.UniqueConstraint(fields=["unit", "position"], name="lesson_position_unique"),
             models.CheckConstraint(
                 condition=Q(xp_reward__isnull=True) | Q(xp_reward__gte=0), name="lesson_xp_non_negative"
             ),
+            models.CheckConstraint(condition=Q(estimated_minutes__gte=1), name="lesson_minutes_positive"),
+            models.UniqueConstraint(fields=["unit", "key"], name="lesson_key_unique"),
+            non_empty("key", "lesson_key_not_empty"),
+            non_empty("title", "lesson_title_not_empty"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        _validate_key_unique_in_course(self, Lesson.objects.filter(unit__section__course_id=_course_id(self)))
+
+    @property
+    def effective_xp_reward(self) -> int:
+        """xp_reward, else the sum of its exercises' XP.
+
+        Uses `xp_from_exercises` when a selector annotated it (constant queries), else the
+        prefetched or queried lesson exercises.
+        """
+        if self.xp_reward is not None:
+            return self.xp_reward
+        annotated = getattr(self, "xp_from_exercises", None)
+        if annotated is not None:
+            return annotated
+        return sum(link.exercise.xp for link in self.lesson_exercises.all())
+
+
+def _course_id(obj) -> int | None:
+    """The course an unsaved or saved unit/lesson belongs to (None when its parent is not chosen yet)."""
+    if isinstance(obj, Unit):
+        return obj.section.course_id if obj.section_id else None
+    if isinstance(obj, Lesson) and obj.unit_id:
+        return obj.unit.section.course_id
+    return None
+
+
+def _validate_key_unique_in_course(obj, siblings) -> None:
+    # The database holds (parent, key) unique; a course file needs the key unique in the whole course.
+    if _course_id(obj) is None or not obj.key:
+        return
+    if siblings.filter(key=obj.key).exclude(pk=obj.pk).exists():
+        raise ValidationError(
+            {"key": f"Another {obj._meta.verbose_name} of this course already uses the key {obj.key!r}."}
+        )
 
 
 class LessonPrerequisite(TimestampedModel):
@@ -154,3 +252,13 @@ class LessonPrerequisite(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.lesson} requires {self.requires}"
+
+    def clean(self) -> None:
+        # Same course and no cycle: rules across rows, so checked here and in courses.services.
+        super().clean()
+        if self.lesson_id and self.requires_id:
+            from courses.prerequisites import prerequisite_errors
+
+            errors = prerequisite_errors(lesson=self.lesson, requires=self.requires, exclude_pk=self.pk)
+            if errors:
+                raise ValidationError({"requires": errors})

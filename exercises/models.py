@@ -1,21 +1,25 @@
 """Exercises: their types, type-specific content, options, audio, and their place in lessons."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from courses.models import Language, Lesson, TimestampedModel
+from courses.models import Language, Lesson, PositionedModel, TimestampedModel, content_key_field, non_empty
+
+
+class ExerciseTypeCode(models.TextChoices):
+    TRANSLATE = "translate", "Translate"
+    MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
+    LISTEN = "listen", "Listen"
+    SPEAK = "speak", "Speak"
+    MATCH_PAIRS = "match_pairs", "Match pairs"
+    FILL_BLANK = "fill_blank", "Fill in the blank"
+    SORT_WORDS = "sort_words", "Sort words"
 
 
 class ExerciseType(TimestampedModel):
-    class Code(models.TextChoices):
-        TRANSLATE = "translate", "Translate"
-        MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
-        LISTEN = "listen", "Listen"
-        SPEAK = "speak", "Speak"
-        MATCH_PAIRS = "match_pairs", "Match pairs"
-        FILL_BLANK = "fill_blank", "Fill in the blank"
-        SORT_WORDS = "sort_words", "Sort words"
+    Code = ExerciseTypeCode
 
     code = models.CharField(max_length=32, unique=True, choices=Code.choices)
     name = models.CharField(max_length=80)
@@ -25,6 +29,10 @@ class ExerciseType(TimestampedModel):
 
     class Meta:
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__in=ExerciseTypeCode.values), name="exercise_type_code_known"),
+            non_empty("name", "exercise_type_name_not_empty"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -37,6 +45,7 @@ class AudioFile(TimestampedModel):
         HIGH = "high"
 
     language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="audio_files")
+    key = content_key_field("Stable identifier used by course files; unique within the language.")
     transcript = models.TextField()
     speaker = models.CharField(max_length=80, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
@@ -48,15 +57,50 @@ class AudioFile(TimestampedModel):
     url_medium = models.URLField(max_length=500, blank=True)
     url_high = models.URLField(max_length=500, blank=True)
 
+    # Best first: the fallback order when the requested level is missing.
+    QUALITY_PREFERENCE = ("high", "medium", "low")
+
     class Meta:
         ordering = ["language", "transcript"]
+        constraints = [
+            models.UniqueConstraint(fields=["language", "key"], name="audio_key_unique"),
+            non_empty("key", "audio_key_not_empty"),
+            non_empty("transcript", "audio_transcript_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(file_low="", file_medium="", file_high="", url_low="", url_medium="", url_high=""),
+                name="audio_has_a_source",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.transcript[:60]
 
+    def clean(self) -> None:
+        super().clean()
+        if not any(self.source_for(quality) for quality in self.QUALITY_PREFERENCE):
+            raise ValidationError("Give at least one file or URL (low, medium or high quality).")
+
+    def source_for(self, quality: str) -> str:
+        """The URL of exactly this quality level ('' when missing); an uploaded file wins over a URL."""
+        upload = getattr(self, f"file_{quality}")
+        if upload:
+            return upload.url
+        return getattr(self, f"url_{quality}")
+
+    def url_for(self, quality: str = "medium") -> str | None:
+        """The requested quality level, else the best available one."""
+        if quality not in self.Quality.values:
+            raise ValueError(f"Unknown audio quality {quality!r}; use low, medium or high.")
+        for level in (quality, *self.QUALITY_PREFERENCE):
+            url = self.source_for(level)
+            if url:
+                return url
+        return None
+
 
 class Exercise(TimestampedModel):
     type = models.ForeignKey(ExerciseType, on_delete=models.PROTECT, related_name="exercises")
+    key = content_key_field()
     prompt = models.TextField()
     # Type-specific content, validated per type on save (exercises.validation).
     content = models.JSONField(default=dict, blank=True)
@@ -76,13 +120,48 @@ class Exercise(TimestampedModel):
                 condition=Q(time_limit_seconds__isnull=True) | Q(time_limit_seconds__gt=0),
                 name="exercise_time_limit_positive",
             ),
+            non_empty("key", "exercise_key_not_empty"),
+            non_empty("prompt", "exercise_prompt_not_empty"),
         ]
+        indexes = [models.Index(fields=["key"], name="exercise_key_idx")]
 
     def __str__(self) -> str:
         return f"{self.type.code}: {self.prompt[:60]}"
 
+    @property
+    def xp(self) -> int:
+        """XP this exercise is worth: its override, else its type's default."""
+        return self.xp_override if self.xp_override is not None else self.type.default_xp
 
-class ExerciseOption(TimestampedModel):
+    def clean(self) -> None:
+        # Content, answers and audio per type; options are checked where they are edited (admin
+        # inline formset, import, services), since an unsaved exercise has none yet.
+        super().clean()
+        if self.type_id is None:
+            return
+        from exercises.validation import exercise_content_errors
+
+        errors = exercise_content_errors(
+            self.type.code, self.content, self.answers, options=None, has_audio=self.audio_id is not None
+        )
+        if errors:
+            raise ValidationError(model_field_errors(errors))
+
+
+def model_field_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Validation errors keyed by path (content.tiles, answers[0]) regrouped under the model field they are in,
+    each message keeping its path, so forms can show them next to the field."""
+    grouped: dict[str, list[str]] = {}
+    for path, messages in errors.items():
+        field = path.split(".")[0].split("[")[0]
+        if field not in {"content", "answers", "audio", "type", "hints"}:
+            field = "__all__"
+        for message in messages:
+            grouped.setdefault(field, []).append(message if path == field else f"{path}: {message}")
+    return grouped
+
+
+class ExerciseOption(PositionedModel):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="options")
     position = models.PositiveIntegerField(default=0)
     text = models.CharField(max_length=255)
@@ -91,16 +170,15 @@ class ExerciseOption(TimestampedModel):
     class Meta:
         ordering = ["exercise", "position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["exercise", "position"], name="option_position_unique", deferrable=models.Deferrable.DEFERRED
-            ),
+            models.UniqueConstraint(fields=["exercise", "position"], name="option_position_unique"),
+            non_empty("text", "option_text_not_empty"),
         ]
 
     def __str__(self) -> str:
         return self.text
 
 
-class LessonExercise(TimestampedModel):
+class LessonExercise(PositionedModel):
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="lesson_exercises")
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="lesson_links")
     position = models.PositiveIntegerField(default=0)
@@ -112,7 +190,6 @@ class LessonExercise(TimestampedModel):
             models.UniqueConstraint(
                 fields=["lesson", "position"],
                 name="lesson_exercise_position_unique",
-                deferrable=models.Deferrable.DEFERRED,
             ),
             models.UniqueConstraint(fields=["lesson", "exercise"], name="lesson_exercise_unique"),
         ]

@@ -1,0 +1,78 @@
+"""Serializers of the course catalog: languages, courses and the course tree."""
+
+from rest_framework import serializers
+
+from courses.models import Course, Language, Lesson, Section, Unit
+
+
+class LanguageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Language
+        fields = ["id", "code", "name", "native_name", "flag", "direction", "is_active"]
+
+
+class LanguageBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Language
+        fields = ["id", "code", "name", "native_name", "flag", "direction"]
+
+
+class CourseSerializer(serializers.ModelSerializer):
+    from_language = LanguageBriefSerializer(read_only=True)
+    to_language = LanguageBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Course
+        fields = ["id", "title", "description", "from_language", "to_language", "cefr_from", "cefr_to", "is_published"]
+
+
+class CourseInputSerializer(serializers.ModelSerializer):
+    from_language = serializers.SlugRelatedField(slug_field="code", queryset=Language.objects.all())
+    to_language = serializers.SlugRelatedField(slug_field="code", queryset=Language.objects.all())
+
+    class Meta:
+        model = Course
+        fields = ["title", "description", "from_language", "to_language", "cefr_from", "cefr_to", "is_published"]
+        # Uniqueness and the language rules are checked by the service (model validation) and the database.
+        validators = []
+
+
+class LessonNodeSerializer(serializers.ModelSerializer):
+    xp_reward = serializers.IntegerField(source="effective_xp_reward", read_only=True)
+    exercise_count = serializers.IntegerField(read_only=True)
+    requires = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Lesson
+        fields = ["id", "position", "title", "xp_reward", "estimated_minutes", "exercise_count", "requires", "status"]
+
+    def get_requires(self, lesson) -> list[int]:
+        return [link.requires_id for link in lesson.prerequisite_links.all()]
+
+    def get_status(self, lesson) -> str | None:
+        statuses = self.context.get("lesson_statuses")
+        return statuses.get(lesson.pk) if statuses is not None else None
+
+
+class UnitNodeSerializer(serializers.ModelSerializer):
+    lessons = LessonNodeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "position", "title", "description", "guidebook", "icon", "color", "lessons"]
+
+
+class SectionNodeSerializer(serializers.ModelSerializer):
+    units = UnitNodeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Section
+        fields = ["id", "position", "title", "description", "units"]
+
+
+class CourseTreeSerializer(CourseSerializer):
+    sections = SectionNodeSerializer(many=True, read_only=True)
+
+    class Meta(CourseSerializer.Meta):
+        fields = [*CourseSerializer.Meta.fields, "sections"]

@@ -1,0 +1,86 @@
+"""Reads of course content with their joins and prefetches applied (constant queries)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from courses.lesson_status import lesson_statuses
+from courses.models import Course, Language, Lesson, LessonPrerequisite, Section, Unit
+
+
+def user_sees_unpublished(user) -> bool:
+    """Staff holding any content permission see drafts; learners see published courses only."""
+    return bool(user and user.is_authenticated and user.is_staff and user.has_module_perms("courses"))
+
+
+def language_list(*, include_inactive: bool = False) -> QuerySet[Language]:
+    languages = Language.objects.order_by("name", "code")
+    return languages if include_inactive else languages.filter(is_active=True)
+
+
+def course_list(*, user, from_language: str | None = None, to_language: str | None = None) -> QuerySet[Course]:
+    """Published courses (every course for staff who can change them), optionally for one language pair."""
+    courses = Course.objects.select_related("from_language", "to_language").order_by("title", "pk")
+    if not user_sees_unpublished(user):
+        courses = courses.filter(is_published=True)
+    if from_language:
+        courses = courses.filter(from_language__code__iexact=from_language)
+    if to_language:
+        courses = courses.filter(to_language__code__iexact=to_language)
+    return courses
+
+
+def lessons_with_xp() -> QuerySet[Lesson]:
+    """Lessons annotated with xp_from_exercises and exercise_count, so effective_xp_reward costs no query."""
+    return Lesson.objects.annotate(
+        xp_from_exercises=Coalesce(
+            Sum(
+                Coalesce(
+                    "lesson_exercises__exercise__xp_override",
+                    "lesson_exercises__exercise__type__default_xp",
+                )
+            ),
+            Value(0),
+        ),
+        exercise_count=Count("lesson_exercises"),
+    )
+
+
+def lesson_effective_xp(lesson: Lesson | int) -> int:
+    """A lesson's XP reward: its own, else the sum of its exercises' XP (one query)."""
+    lesson_id = lesson.pk if isinstance(lesson, Lesson) else lesson
+    return lessons_with_xp().get(pk=lesson_id).effective_xp_reward
+
+
+def course_tree(*, course_id: int, user) -> tuple[Course, dict[int, str] | None]:
+    """A course with sections, units and lessons (with XP and prerequisites) loaded in five queries,
+    plus the learner's lesson statuses when enrolled (courses.lesson_status). Raises Course.DoesNotExist.
+    """
+    lessons = (
+        lessons_with_xp()
+        .order_by("position", "pk")
+        .prefetch_related(Prefetch("prerequisite_links", queryset=LessonPrerequisite.objects.order_by("requires_id")))
+    )
+    units = Unit.objects.order_by("position", "pk").prefetch_related(Prefetch("lessons", queryset=lessons))
+    sections = Section.objects.order_by("position", "pk").prefetch_related(Prefetch("units", queryset=units))
+    courses = course_list(user=user).prefetch_related(Prefetch("sections", queryset=sections))
+    course = courses.get(pk=course_id)
+    return course, lesson_statuses(user=user, course=course)
+
+
+def course_lessons(*, course: Course) -> QuerySet[Lesson]:
+    return Lesson.objects.filter(unit__section__course=course).order_by(
+        "unit__section__position", "unit__position", "position"
+    )
+
+
+def lesson_for_learner(*, lesson_id: int, user) -> Lesson:
+    """A lesson with its unit, section and course, visible to this user (published course unless staff).
+
+    Raises Lesson.DoesNotExist otherwise.
+    """
+    lessons = Lesson.objects.select_related("unit__section__course")
+    if not user_sees_unpublished(user):
+        lessons = lessons.filter(Q(unit__section__course__is_published=True))
+    return lessons.get(pk=lesson_id)

@@ -1,0 +1,109 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from courses.models import Course, Language, Lesson, LessonPrerequisite, Section, Unit
+from exercises.models import Exercise, ExerciseOption, ExerciseType, LessonExercise
+from exercises.tests.factories import ExerciseFactory, ExerciseTypeFactory, LessonExerciseFactory
+
+from .factories import CourseFactory, LanguageFactory, LessonFactory, SectionFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(create) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        create()
+
+
+def test_database_refuses_what_the_rules_forbid():
+    course = CourseFactory()
+    english = course.from_language
+    refused(lambda: Course.objects.create(from_language=english, to_language=english, title="Same"))
+    refused(lambda: Course.objects.create(from_language=english, to_language=course.to_language, title="Twice"))
+    refused(
+        lambda: Course.objects.create(
+            from_language=english, to_language=LanguageFactory(code="it"), title="T", cefr_from="B1", cefr_to="A1"
+        )
+    )
+    section = SectionFactory(course=course, position=1)
+    refused(lambda: Section.objects.create(course=course, position=1, key="other", title="Dup position"))
+    refused(lambda: Section.objects.create(course=course, position=2, key=section.key, title="Dup key"))
+    unit = UnitFactory(section=section, position=1)
+    refused(lambda: Unit.objects.create(section=section, position=2, key="u-x", title="U", color="green"))
+    refused(lambda: Unit.objects.create(section=section, position=1, key="u-y", title="U"))
+    lesson = LessonFactory(unit=unit, position=1)
+    refused(lambda: Lesson.objects.create(unit=unit, position=1, key="l-x", title="L"))
+    refused(lambda: Lesson.objects.create(unit=unit, position=2, key="l-y", title="L", xp_reward=-1))
+    refused(lambda: Lesson.objects.create(unit=unit, position=2, key="l-z", title=""))
+    refused(lambda: LessonPrerequisite.objects.create(lesson=lesson, requires=lesson))
+    exercise = ExerciseFactory()
+    refused(lambda: Exercise.objects.create(type=exercise.type, prompt="P", difficulty=6))
+    refused(lambda: Exercise.objects.create(type=exercise.type, prompt="P", difficulty=0))
+    refused(lambda: Exercise.objects.create(type=exercise.type, prompt="P", xp_override=-1))
+    LessonExerciseFactory(lesson=lesson, exercise=exercise, position=1)
+    refused(lambda: LessonExercise.objects.create(lesson=lesson, exercise=ExerciseFactory(), position=1))
+    refused(lambda: LessonExercise.objects.create(lesson=lesson, exercise=exercise, position=2))
+    ExerciseOption.objects.create(exercise=exercise, position=1, text="a")
+    refused(lambda: ExerciseOption.objects.create(exercise=exercise, position=1, text="b"))
+    refused(lambda: Language.objects.create(code="Not A Code", name="X", native_name="X"))
+    refused(lambda: ExerciseType.objects.create(code="teleport", name="Teleport"))
+
+
+def test_model_validation_messages():
+    unit = UnitFactory()
+    unit.color = "#12345G"
+    with pytest.raises(ValidationError) as caught:
+        unit.full_clean()
+    assert caught.value.message_dict == {"color": ["Enter a hex colour such as #58CC02."]}
+    lesson = LessonFactory(unit=unit, key="hello")
+    twin = LessonFactory.build(unit=UnitFactory(section=unit.section), key="hello", position=1)
+    with pytest.raises(ValidationError) as caught:
+        twin.full_clean()
+    assert caught.value.message_dict == {"key": ["Another lesson of this course already uses the key 'hello'."]}
+    other_unit = UnitFactory.build(section=unit.section, key=unit.key, position=9)
+    with pytest.raises(ValidationError) as caught:
+        other_unit.full_clean(validate_constraints=False)
+    assert caught.value.message_dict == {"key": [f"Another unit of this course already uses the key '{unit.key}'."]}
+    lesson.full_clean()
+
+
+def test_exercise_clean_reports_content_errors_per_field():
+    exercise = ExerciseFactory.build(type=ExerciseTypeFactory(code="fill_blank"), content={"text": "x"}, answers=[])
+    with pytest.raises(ValidationError) as caught:
+        exercise.full_clean()
+    assert caught.value.message_dict == {"content": ["content.text: The text needs at least one blank marked ___."]}
+    match = ExerciseFactory.build(type=ExerciseTypeFactory(code="match_pairs"), content={"pairs": []}, answers=["x"])
+    with pytest.raises(ValidationError) as caught:
+        match.full_clean()
+    assert caught.value.message_dict == {
+        "answers": ["Leave answers empty: the pairs are the answer."],
+        "content": ["content.pairs: Give at least 2 pairs, each [left, right]."],
+    }
+
+
+def test_audio_needs_a_source():
+    from exercises.models import AudioFile
+
+    audio = AudioFile(language=LanguageFactory(code="es"), key="k", transcript="Hola")
+    with pytest.raises(ValidationError) as caught:
+        audio.full_clean()
+    assert caught.value.messages == [
+        "Give at least one file or URL (low, medium or high quality).",
+        "Constraint “audio_has_a_source” is violated.",
+    ]
+
+
+def test_new_content_gets_a_stable_key():
+    assert Section().key != Section().key
+    assert len(Section().key) == 8
+
+
+def test_string_representations():
+    link = LessonExerciseFactory(lesson__title="Hello", position=3, exercise__prompt="Say it")
+    assert str(link) == "Hello #3"
+    assert str(link.exercise) == "translate: Say it"
+    assert str(link.lesson.unit.section.course.from_language) == "Language en (en)"
+    prerequisite = LessonPrerequisite(lesson=link.lesson, requires=LessonFactory(title="Intro"))
+    assert str(prerequisite) == "Hello requires Intro"
+    assert str(ExerciseTypeFactory(code="speak")) == "Speak"

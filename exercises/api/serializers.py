@@ -1,0 +1,60 @@
+"""Serializers of exercise types and of a lesson as a learner plays it."""
+
+from rest_framework import serializers
+
+from courses.models import Lesson, Unit
+from exercises.models import AudioFile, ExerciseType
+from exercises.play import exercise_play_payload
+
+
+class ExerciseTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExerciseType
+        fields = ["id", "code", "name", "description", "default_xp", "is_active"]
+
+
+class LessonPlaySerializer(serializers.ModelSerializer):
+    """A lesson with the exercises to play, built from lesson_exercises_for_play rows; never an answer."""
+
+    unit = serializers.IntegerField(source="unit_id", read_only=True)
+    section = serializers.IntegerField(source="unit.section_id", read_only=True)
+    course = serializers.IntegerField(source="unit.section.course_id", read_only=True)
+    xp_reward = serializers.SerializerMethodField()
+    exercises = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Lesson
+        fields = ["id", "course", "section", "unit", "position", "title", "xp_reward", "estimated_minutes", "exercises"]
+
+    def _links(self):
+        return self.context["lesson_exercises"]
+
+    def get_xp_reward(self, lesson) -> int:
+        if lesson.xp_reward is not None:
+            return lesson.xp_reward
+        return sum(link.exercise.xp for link in self._links())
+
+    def get_exercises(self, lesson) -> list[dict]:
+        quality = self.context.get("audio_quality", "medium")
+        return [
+            {
+                "position": link.position,
+                "is_required": link.is_required,
+                **exercise_play_payload(link.exercise, audio_quality=quality),
+            }
+            for link in self._links()
+        ]
+
+
+class LessonInputSerializer(serializers.ModelSerializer):
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+
+    class Meta:
+        model = Lesson
+        fields = ["unit", "key", "position", "title", "xp_reward", "estimated_minutes"]
+        extra_kwargs = {"position": {"required": False}, "key": {"required": False}}
+        validators = []
+
+
+class AudioQualitySerializer(serializers.Serializer):
+    audio_quality = serializers.ChoiceField(choices=AudioFile.Quality.values, default="medium", required=False)

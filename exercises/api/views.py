@@ -1,0 +1,78 @@
+"""Catalog endpoints of the exercises app: `exercise-types/` and `lessons/{id}/` (a lesson to play)."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from courses import selectors as course_selectors
+from courses import services as course_services
+from courses.api.permissions import ReadOrStaffModelPermissions
+from courses.api.views import CatalogViewSet, object_id
+from courses.models import Lesson
+from exercises import selectors
+from exercises.api.serializers import (
+    AudioQualitySerializer,
+    ExerciseTypeSerializer,
+    LessonInputSerializer,
+    LessonPlaySerializer,
+)
+from exercises.models import ExerciseType
+
+
+class ExerciseTypeViewSet(CatalogViewSet):
+    serializer_class = ExerciseTypeSerializer
+    queryset = ExerciseType.objects.all()
+
+    def get_queryset(self):
+        return selectors.exercise_types()
+
+
+class LessonViewSet(
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """`lessons/{id}/`: the lesson with its exercises to play (no answers); staff may create and change lessons."""
+
+    permission_classes = [ReadOrStaffModelPermissions]
+    lookup_value_regex = r"\d+"
+    queryset = Lesson.objects.all()
+    serializer_class = LessonPlaySerializer
+
+    def _play_response(self, lesson, *, audio_quality="medium", status_code=status.HTTP_200_OK):
+        links = list(selectors.lesson_exercises_for_play(lesson))
+        context = {"lesson_exercises": links, "audio_quality": audio_quality}
+        return Response(LessonPlaySerializer(lesson, context=context).data, status=status_code)
+
+    def _lesson(self, pk) -> Lesson:
+        try:
+            return course_selectors.lesson_for_learner(lesson_id=object_id(pk), user=self.request.user)
+        except Lesson.DoesNotExist:
+            raise NotFound("No such lesson.") from None
+
+    @extend_schema(
+        parameters=[OpenApiParameter("audio_quality", str, enum=["low", "medium", "high"], default="medium")],
+        responses=LessonPlaySerializer,
+    )
+    def retrieve(self, request, *args, **kwargs):
+        query = AudioQualitySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        lesson = self._lesson(kwargs["pk"])
+        return self._play_response(lesson, audio_quality=query.validated_data["audio_quality"])
+
+    @extend_schema(request=LessonInputSerializer, responses={201: LessonPlaySerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = LessonInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        lesson = course_services.lesson_create(actor=request.user, **serializer.validated_data)
+        return self._play_response(self._lesson(lesson.pk), status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=LessonInputSerializer, responses=LessonPlaySerializer)
+    def update(self, request, *args, **kwargs):
+        lesson = self._lesson(kwargs["pk"])
+        serializer = LessonInputSerializer(lesson, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        lesson = course_services.lesson_update(lesson=lesson, actor=request.user, **serializer.validated_data)
+        return self._play_response(self._lesson(lesson.pk))

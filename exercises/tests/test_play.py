@@ -1,0 +1,122 @@
+import json
+
+import pytest
+
+from exercises.models import AudioFile
+from exercises.play import exercise_play_payload
+from exercises.selectors import exercises_for_play, lesson_exercises_for_play
+
+from .factories import AudioFileFactory, ExerciseFactory, ExerciseTypeFactory, LessonExerciseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def play(exercise, **kwargs):
+    return exercise_play_payload(exercises_for_play().get(pk=exercise.pk), **kwargs)
+
+
+def test_translate_payload_has_the_common_fields_and_no_answers():
+    exercise = ExerciseFactory(hints=["niño = boy"], difficulty=2, time_limit_seconds=30)
+    assert play(exercise) == {
+        "id": exercise.pk,
+        "type": "translate",
+        "prompt": "Translate this sentence",
+        "difficulty": 2,
+        "time_limit_seconds": 30,
+        "xp": 2,
+        "hints": ["niño = boy"],
+        "audio_url": None,
+        "content": {"source_text": "The boy eats an apple."},
+    }
+
+
+def test_listen_payload_gives_only_the_audio_never_the_transcript():
+    exercise = ExerciseFactory(type=ExerciseTypeFactory(code="listen"), content={"slow_audio": True})
+    payload = play(exercise, audio_quality="high")
+    assert payload["content"] == {"slow_audio": True}
+    assert payload["audio_url"] == f"https://cdn.example/{exercise.audio.key}-high.mp3"
+    assert "Hola" not in json.dumps(payload)
+
+
+def test_audio_falls_back_to_the_best_available_quality():
+    audio = AudioFileFactory(url_high="", url_medium="https://cdn.example/m.mp3", url_low="https://cdn.example/l.mp3")
+    exercise = ExerciseFactory(type=ExerciseTypeFactory(code="listen"), audio=audio)
+    assert play(exercise, audio_quality="high")["audio_url"] == "https://cdn.example/m.mp3"
+    assert play(exercise, audio_quality="low")["audio_url"] == "https://cdn.example/l.mp3"
+    audio.url_medium = ""
+    audio.save()
+    assert play(exercise, audio_quality="medium")["audio_url"] == "https://cdn.example/l.mp3"
+
+
+def test_an_uploaded_file_wins_over_a_url():
+    audio = AudioFileFactory()
+    audio.file_medium.name = "audio/medium/hola.mp3"
+    audio.save()
+    assert audio.url_for("medium") == "/media/audio/medium/hola.mp3"
+
+
+def test_unknown_audio_quality_is_refused():
+    exercise = ExerciseFactory()
+    with pytest.raises(ValueError, match="Unknown audio quality 'ultra'"):
+        play(exercise, audio_quality="ultra")
+    with pytest.raises(ValueError, match="Unknown audio quality"):
+        AudioFile().url_for("ultra")
+
+
+def test_speak_and_fill_blank_payloads():
+    speak = ExerciseFactory(type=ExerciseTypeFactory(code="speak"), xp_override=7)
+    assert play(speak)["content"] == {"phrase": "Buenos días"}
+    assert play(speak)["xp"] == 7
+    fill = ExerciseFactory(
+        type=ExerciseTypeFactory(code="fill_blank"), content={"text": "Yo ___ y ___."}, answers=[["a"], ["b"]]
+    )
+    assert play(fill)["content"] == {"text": "Yo ___ y ___.", "blanks": 2}
+
+
+def test_multiple_choice_options_have_no_is_correct():
+    exercise = ExerciseFactory(type=ExerciseTypeFactory(code="multiple_choice"))
+    ids = list(exercise.options.order_by("position").values_list("pk", flat=True))
+    assert play(exercise)["content"] == {
+        "options": [{"id": ids[0], "text": "Hola"}, {"id": ids[1], "text": "Adiós"}, {"id": ids[2], "text": "Gracias"}]
+    }
+    assert "is_correct" not in json.dumps(play(exercise))
+
+
+def test_match_pairs_right_column_is_sorted_not_paired():
+    exercise = ExerciseFactory(
+        type=ExerciseTypeFactory(code="match_pairs"),
+        content={"pairs": [["el perro", "the dog"], ["el gato", "the cat"], ["la casa", "a house"]]},
+    )
+    assert play(exercise)["content"] == {
+        "left": ["el perro", "el gato", "la casa"],
+        "right": ["a house", "the cat", "the dog"],
+    }
+
+
+def test_sort_words_tiles_are_sorted_not_in_answer_order():
+    exercise = ExerciseFactory(type=ExerciseTypeFactory(code="sort_words"))
+    payload = play(exercise)
+    assert payload["content"] == {"tiles": ["agua", "bebo", "leche", "Yo"]}
+    assert "Yo bebo agua" not in json.dumps(payload)
+
+
+def test_lesson_exercises_for_play_loads_everything_in_two_queries(django_assert_num_queries):
+    link = LessonExerciseFactory(exercise=ExerciseFactory(type=ExerciseTypeFactory(code="multiple_choice")))
+    for code in ("listen", "sort_words", "translate"):
+        LessonExerciseFactory(lesson=link.lesson, exercise=ExerciseFactory(type=ExerciseTypeFactory(code=code)))
+    with django_assert_num_queries(2):
+        payloads = [exercise_play_payload(row.exercise) for row in lesson_exercises_for_play(link.lesson)]
+    assert [payload["type"] for payload in payloads] == ["multiple_choice", "listen", "sort_words", "translate"]
+
+
+def test_exercise_xp_and_lesson_effective_xp():
+    from courses.selectors import lesson_effective_xp
+
+    link = LessonExerciseFactory()  # translate: 2 XP
+    LessonExerciseFactory(lesson=link.lesson, exercise=ExerciseFactory(xp_override=5))
+    assert link.exercise.xp == 2
+    assert lesson_effective_xp(link.lesson) == 7
+    assert link.lesson.effective_xp_reward == 7
+    link.lesson.xp_reward = 12
+    link.lesson.save()
+    assert lesson_effective_xp(link.lesson.pk) == 12

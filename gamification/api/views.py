@@ -1,0 +1,13 @@
+"""Catalog endpoint `achievements/`: every active achievement, read-only."""
+
+from rest_framework import generics
+
+from gamification.api.serializers import AchievementSerializer
+from gamification.models import Achievement
+
+
+class AchievementListView(generics.ListAPIView):
+    serializer_class = AchievementSerializer
+
+    def get_queryset(self):
+        return Achievement.objects.filter(is_active=True).order_by("kind", "threshold", "code")
