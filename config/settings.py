@@ -238,6 +238,11 @@ PERFECT_LESSON_BONUS_XP = env.int("PERFECT_LESSON_BONUS_XP", default=5)
 STREAK_FREEZE_MAX = env.int("STREAK_FREEZE_MAX", default=2)
 SESSION_IDLE_ABANDON_SECONDS = env.int("SESSION_IDLE_ABANDON_SECONDS", default=60 * 60)
 IDEMPOTENCY_KEY_TTL_SECONDS = env.int("IDEMPOTENCY_KEY_TTL_SECONDS", default=24 * 60 * 60)
+# A freeze is earned on every STREAK_FREEZE_EARN_DAYS-th day of a streak (0: never), up to STREAK_FREEZE_MAX.
+STREAK_FREEZE_EARN_DAYS = env.int("STREAK_FREEZE_EARN_DAYS", default=7)
+STREAK_FREEZE_INITIAL = env.int("STREAK_FREEZE_INITIAL", default=0)
+# Grading: a one-letter typo is forgiven only in words of at least this many letters.
+GRADING_TYPO_MIN_WORD_LENGTH = env.int("GRADING_TYPO_MIN_WORD_LENGTH", default=4)
 
 LOGGING = {
     "version": 1,
@@ -245,7 +250,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
-# A freeze is earned on every STREAK_FREEZE_EARN_DAYS-th day of a streak (0: never), up to STREAK_FREEZE_MAX.
-STREAK_FREEZE_EARN_DAYS = env.int("STREAK_FREEZE_EARN_DAYS", default=7)
-STREAK_FREEZE_INITIAL = env.int("STREAK_FREEZE_INITIAL", default=0)
-# Answers shorter than this many letters per word get no typo tolerance (grading).

@@ -3,3 +3,13 @@ from django.apps import AppConfig
 
 class ProgressConfig(AppConfig):
     name = "progress"
+    verbose_name = "Progress"
+
+    def ready(self):
+        from accounts.export import register_export_section
+        from courses.lesson_status import register_lesson_status_provider
+        from progress import export, selectors
+
+        register_lesson_status_provider(selectors.lesson_statuses)
+        for name, build in export.SECTIONS.items():
+            register_export_section(name, build)

@@ -1,0 +1,196 @@
+"""Lesson sessions and the learner's own gamification views (thin: validate, call a service, serialize)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, inline_serializer
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from exercises.play import exercise_play_payload
+from gamification import selectors, services
+from gamification.api.session_serializers import (
+    AnswerInputSerializer,
+    LearnerAchievementSerializer,
+    LessonSessionSerializer,
+    SessionStartQuerySerializer,
+    XpHistoryQuerySerializer,
+)
+from gamification.idempotency import MAX_KEY_LENGTH, idempotent_call, request_fingerprint
+from progress import selectors as progress_selectors
+from progress import services as progress_services
+
+
+def _hearts(hearts) -> dict[str, Any]:
+    return {"count": hearts.count, "max": settings.HEARTS_MAX, "next_heart_at": hearts.next_heart_at}
+
+
+def _idempotency_key(request) -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and (not key.strip() or len(key) > MAX_KEY_LENGTH or not key.isprintable()):
+        raise ValidationError({"Idempotency-Key": f"Send 1 to {MAX_KEY_LENGTH} printable characters."})
+    return key
+
+
+def _idempotent_response(request, produce) -> Response:
+    status_code, body, replayed = idempotent_call(
+        user=request.user,
+        key=_idempotency_key(request),
+        fingerprint=request_fingerprint(method=request.method, path=request.path, body=request.data),
+        produce=produce,
+    )
+    response = Response(body, status=status_code)
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
+class LessonSessionStartView(APIView):
+    @extend_schema(
+        request=None,
+        parameters=[OpenApiParameter("audio_quality", OpenApiTypes.STR, enum=["low", "medium", "high"])],
+        responses={201: OpenApiTypes.OBJECT},
+    )
+    def post(self, request, lesson_id: int):
+        query = SessionStartQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        start = services.lesson_session_start(user=request.user, lesson_id=lesson_id, request=request)
+        quality = query.validated_data["audio_quality"]
+        body = {
+            **LessonSessionSerializer(start.session).data,
+            "hearts": _hearts(start.hearts),
+            "exercises": [
+                {**exercise_play_payload(link.exercise, audio_quality=quality), "is_required": link.is_required}
+                for link in start.exercises
+            ],
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class LessonSessionDetailView(APIView):
+    @extend_schema(responses=LessonSessionSerializer)
+    def get(self, request, pk: int):
+        session = get_object_or_404(progress_selectors.session_list(user=request.user), pk=pk)
+        return Response(LessonSessionSerializer(session).data)
+
+
+class LessonSessionAnswerView(APIView):
+    @extend_schema(
+        request=AnswerInputSerializer,
+        parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def post(self, request, pk: int):
+        data = AnswerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        # Committed on its own, so an idle session stays abandoned even though this answer is refused.
+        progress_services.lesson_sessions_abandon_idle(user=request.user)
+
+        def produce():
+            outcome = services.lesson_session_answer(
+                user=request.user,
+                session_id=pk,
+                exercise_id=data.validated_data["exercise"],
+                answer=data.validated_data["answer"],
+                time_ms=data.validated_data.get("time_ms"),
+                hints_used=data.validated_data["hints_used"],
+                request=request,
+            )
+            result = outcome.result
+            return status.HTTP_200_OK, {
+                "interaction": outcome.interaction.pk,
+                "exercise": outcome.interaction.exercise_id,
+                "correct": result.correct,
+                "feedback": {"code": result.feedback, "message": result.message, "details": result.details},
+                "correct_answer": result.correct_answer,
+                "hearts": _hearts(outcome.hearts),
+                "hearts_remaining": outcome.hearts.count,
+                "session_status": outcome.session.status,
+                "session": LessonSessionSerializer(outcome.session).data,
+            }
+
+        return _idempotent_response(request, produce)
+
+
+class LessonSessionCompleteView(APIView):
+    @extend_schema(
+        request=None,
+        parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def post(self, request, pk: int):
+        def produce():
+            done = services.lesson_session_complete(user=request.user, session_id=pk, request=request)
+            return status.HTTP_200_OK, {
+                "session": LessonSessionSerializer(done.session).data,
+                "xp_awarded": done.lesson_xp + done.bonus_xp + done.achievement_xp,
+                "xp": {
+                    "lesson": done.lesson_xp,
+                    "perfect_bonus": done.bonus_xp,
+                    "achievements": done.achievement_xp,
+                },
+                "score": done.score,
+                "perfect": done.perfect,
+                "total_xp": done.stats.total_xp,
+                "course": {
+                    "id": done.session.course_id,
+                    "xp": done.enrollment.xp if done.enrollment else None,
+                    "completion_percent": done.enrollment.completion_percent if done.enrollment else None,
+                },
+                "streak": {
+                    "current": done.stats.current_streak,
+                    "longest": done.stats.longest_streak,
+                    "freezes": done.stats.streak_freezes,
+                    "extended": done.streak.extended,
+                    "freezes_used": done.streak.freezes_used,
+                    "freezes_earned": done.streak.freezes_earned,
+                },
+                "today": {
+                    "date": done.daily.date,
+                    "xp": done.daily.xp,
+                    "goal": done.daily.goal,
+                    "goal_met": done.daily.goal_met,
+                },
+                "hearts": _hearts(done.hearts),
+                "achievements_unlocked": [
+                    {
+                        "code": row.achievement.code,
+                        "name": row.achievement.name,
+                        "xp_reward": row.xp_awarded,
+                        "unlocked_at": row.unlocked_at,
+                    }
+                    for row in done.unlocked
+                ],
+            }
+
+        return _idempotent_response(request, produce)
+
+
+class MeStatsView(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response(selectors.me_stats(user=request.user))
+
+
+class MeXpHistoryView(APIView):
+    @extend_schema(parameters=[XpHistoryQuerySerializer], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        query = XpHistoryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        days = query.validated_data["days"]
+        history = selectors.xp_history(user=request.user, days=days)
+        return Response({"days": days, "timezone": request.user.timezone, "results": history})
+
+
+class MeAchievementsView(APIView):
+    @extend_schema(
+        responses=inline_serializer("LearnerAchievementList", {"results": LearnerAchievementSerializer(many=True)})
+    )
+    def get(self, request):
+        items = selectors.achievement_list_for_learner(user=request.user)
+        return Response({"results": LearnerAchievementSerializer(items, many=True).data})

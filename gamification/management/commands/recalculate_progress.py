@@ -1,0 +1,61 @@
+"""`manage.py recalculate_progress [--user EMAIL|ID] [--fix]`: rebuild learner aggregates from the logs."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Q
+from tqdm import tqdm
+
+from audit.services import command_audit_record
+from gamification.models import LearnerStats
+from gamification.recalculation import learner_progress_recalculate
+from progress.models import LessonSession, UserCourse
+
+
+class Command(BaseCommand):
+    help = "Rebuild XP, streaks, hearts and achievements from the logs, report drift, and repair it with --fix."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--user", help="Only this learner (email or id).")
+        parser.add_argument("--fix", action="store_true", help="Repair the drift found (one transaction per learner).")
+
+    def handle(self, *args, user=None, fix=False, **options):
+        users = get_user_model().objects.order_by("pk")
+        if user:
+            selected = users.filter(Q(email__iexact=user) | Q(pk=int(user) if user.isdigit() else None))
+            if not selected.exists():
+                raise CommandError(f"No learner {user!r}.")
+            users = selected
+        else:
+            active = (
+                set(LearnerStats.objects.values_list("user_id", flat=True))
+                | set(LessonSession.objects.values_list("user_id", flat=True).distinct())
+                | set(UserCourse.objects.values_list("user_id", flat=True).distinct())
+            )
+            users = users.filter(pk__in=active)
+        drifted, repaired, checked = [], 0, 0
+        show_bar = options.get("verbosity", 1) >= 1 and users.count() > 1
+        for learner in tqdm(
+            users.iterator(), total=users.count(), disable=not show_bar, file=self.stderr, unit="learner"
+        ):
+            checked += 1
+            drift = learner_progress_recalculate(user=learner, fix=fix)
+            if not drift.found:
+                continue
+            drifted.append(learner.pk)
+            for what, (stored, expected) in sorted(drift.changes.items()):
+                self.stdout.write(f"user {learner.pk} {what}: stored {stored}, expected {expected}")
+            for problem in drift.problems:
+                self.stdout.write(self.style.WARNING(f"user {learner.pk}: {problem}"))
+            repaired += 1 if fix and drift.changes else 0
+        if fix and repaired:
+            with transaction.atomic():
+                command_audit_record(
+                    command="recalculate_progress",
+                    summary={"checked": checked, "drifted_users": drifted, "repaired": repaired},
+                )
+        if not drifted:
+            self.stdout.write(self.style.SUCCESS(f"No drift in {checked} learner(s)."))
+        else:
+            verb = "repaired" if fix else "found (run with --fix to repair)"
+            self.stdout.write(self.style.WARNING(f"Drift in {len(drifted)} of {checked} learner(s), {verb}."))

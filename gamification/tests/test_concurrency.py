@@ -1,0 +1,150 @@
+"""Many requests of one learner at once (PostgreSQL): hearts, XP and logs agree exactly afterwards."""
+
+import io
+import json
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from rest_framework.test import APIClient
+
+from accounts.tests.factories import UserFactory
+from audit.models import UserActivityLog
+from gamification import services
+from gamification.models import Achievement, LearnerStats, UserAchievement, UserDailyXP, UserHeartsLog
+from gamification.tests.helpers import enroll
+from progress.models import LessonSession, UserCourse, UserExerciseInteraction
+from progress.tests.factories import (
+    RIGHT,
+    WRONG,
+    AchievementFactory,
+    LearnerStatsFactory,
+    UnitFactory,
+    lesson_with_exercises,
+)
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+THREADS = 24
+WRONG_FIRST = 4
+
+
+def run_in_threads(work, count):
+    barrier = threading.Barrier(count)
+    results, errors = [None] * count, []
+
+    def target(index):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = work(index)
+        except Exception as exc:  # collected and re-raised in the main thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    return results
+
+
+def client_for(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_parallel_answers_and_completions_of_one_learner():
+    user = UserFactory()
+    unit = UnitFactory()
+    lessons = [lesson_with_exercises(1, unit=unit, position=i) for i in range(THREADS)]
+    enroll(user, lessons[0])
+    LearnerStatsFactory(user=user)
+    AchievementFactory(code="ten-lessons", kind=Achievement.Kind.LESSONS_COMPLETED, threshold=10, xp_reward=7)
+    sessions = [services.lesson_session_start(user=user, lesson_id=lesson.pk) for lesson in lessons]
+
+    def play(index):
+        client = client_for(user)
+        start = sessions[index]
+        url = f"/api/v1/sessions/{start.session.pk}/"
+        exercise = start.exercises[0].exercise_id
+        statuses = []
+        if index < WRONG_FIRST:
+            statuses.append(client.post(url + "answers/", {"exercise": exercise, "answer": WRONG}).status_code)
+        statuses.append(client.post(url + "answers/", {"exercise": exercise, "answer": RIGHT}).status_code)
+        statuses.append(client.post(url + "complete/").status_code)
+        return statuses
+
+    results = run_in_threads(play, THREADS)
+    assert all(status == 200 for statuses in results for status in statuses)
+
+    lesson_xp = THREADS * 10 + (THREADS - WRONG_FIRST) * 5
+    stats = LearnerStats.objects.get(user=user)
+    assert stats.total_xp == lesson_xp + 7
+    assert stats.hearts == 5 - WRONG_FIRST
+    assert stats.lessons_completed == THREADS
+    assert stats.perfect_lessons == THREADS - WRONG_FIRST
+    assert sorted(UserHeartsLog.objects.filter(user=user).values_list("balance_after", flat=True)) == [1, 2, 3, 4]
+    assert UserExerciseInteraction.objects.filter(user=user).count() == THREADS + WRONG_FIRST
+    assert LessonSession.objects.filter(user=user, status="completed").count() == THREADS
+    daily = UserDailyXP.objects.get(user=user)
+    assert (daily.xp, daily.lessons_completed) == (lesson_xp + 7, THREADS)
+    assert UserCourse.objects.get(user=user).xp == lesson_xp
+    assert UserCourse.objects.get(user=user).completion_percent == 100
+    assert UserAchievement.objects.filter(user=user, unlocked_at__isnull=False).count() == 1
+    assert UserActivityLog.objects.filter(user=user, action="achievement_unlock").count() == 1
+    out = io.StringIO()
+    call_command("recalculate_progress", "--user", str(user.pk), stdout=out)
+    assert "No drift" in out.getvalue()
+
+
+def test_parallel_replays_of_one_idempotency_key_act_once():
+    user = UserFactory()
+    lesson = lesson_with_exercises(1)
+    enroll(user, lesson)
+    LearnerStatsFactory(user=user)
+    start = services.lesson_session_start(user=user, lesson_id=lesson.pk)
+    url = f"/api/v1/sessions/{start.session.pk}/answers/"
+    body = {"exercise": start.exercises[0].exercise_id, "answer": WRONG}
+
+    def send(index):
+        response = client_for(user).post(url, body, HTTP_IDEMPOTENCY_KEY="same-key")
+        return response.status_code, response.json()
+
+    results = run_in_threads(send, 20)
+    assert {status for status, _ in results} == {200}
+    assert len({json.dumps(body, sort_keys=True) for _, body in results}) == 1
+    assert UserExerciseInteraction.objects.filter(user=user).count() == 1
+    assert LearnerStats.objects.get(user=user).hearts == 4
+    assert UserHeartsLog.objects.filter(user=user).count() == 1
+
+
+def test_parallel_wrong_answers_never_go_below_zero_hearts():
+    user = UserFactory()
+    lesson = lesson_with_exercises(20)
+    enroll(user, lesson)
+    LearnerStatsFactory(user=user)
+    start = services.lesson_session_start(user=user, lesson_id=lesson.pk)
+    url = f"/api/v1/sessions/{start.session.pk}/answers/"
+    exercises = [link.exercise_id for link in start.exercises]
+
+    def send(index):
+        return client_for(user).post(url, {"exercise": exercises[index], "answer": WRONG}).status_code
+
+    statuses = run_in_threads(send, 20)
+    assert sorted(statuses) == [200] * 5 + [409] * 15  # the fifth wrong answer fails the session
+    assert LearnerStats.objects.get(user=user).hearts == 0
+    assert list(UserHeartsLog.objects.filter(user=user).order_by("id").values_list("balance_after", flat=True)) == [
+        4,
+        3,
+        2,
+        1,
+        0,
+    ]
+    session = LessonSession.objects.get(pk=start.session.pk)
+    assert (session.status, session.mistakes, session.hearts_lost) == ("failed", 5, 5)
+    assert UserExerciseInteraction.objects.filter(user=user).count() == 5

@@ -1,0 +1,49 @@
+"""Start, answer and complete run a fixed number of queries, whatever the size of the lesson."""
+
+import pytest
+
+from gamification.tests.helpers import enroll
+from progress.tests.factories import RIGHT, WRONG, AchievementFactory, LearnerStatsFactory, lesson_with_exercises
+
+pytestmark = pytest.mark.django_db
+
+# Counted on the API, force-authenticated (no session or token lookups); savepoints of the nested
+# service transactions included.
+START_QUERIES = 21
+ANSWER_RIGHT_QUERIES = 13
+ANSWER_WRONG_QUERIES = 15
+COMPLETE_QUERIES = 28
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_session_query_counts_do_not_grow_with_the_lesson(learner_client, user, django_assert_num_queries, size):
+    lesson = lesson_with_exercises(size)
+    enroll(user, lesson)
+    LearnerStatsFactory(user=user)
+    AchievementFactory(code="first", threshold=1, xp_reward=3)
+    AchievementFactory(code="ten", threshold=10)
+
+    with django_assert_num_queries(START_QUERIES):
+        response = learner_client.post(f"/api/v1/lessons/{lesson.pk}/sessions/")
+    assert response.status_code == 201
+    session = response.json()
+    exercises = [e["id"] for e in session["exercises"]]
+    assert len(exercises) == size
+
+    with django_assert_num_queries(ANSWER_WRONG_QUERIES):
+        response = learner_client.post(
+            f"/api/v1/sessions/{session['id']}/answers/", {"exercise": exercises[0], "answer": WRONG}
+        )
+    assert response.json()["correct"] is False
+    for exercise in exercises[:-1]:
+        learner_client.post(f"/api/v1/sessions/{session['id']}/answers/", {"exercise": exercise, "answer": RIGHT})
+    with django_assert_num_queries(ANSWER_RIGHT_QUERIES):
+        response = learner_client.post(
+            f"/api/v1/sessions/{session['id']}/answers/", {"exercise": exercises[-1], "answer": RIGHT}
+        )
+    assert response.json()["correct"] is True
+
+    with django_assert_num_queries(COMPLETE_QUERIES):
+        response = learner_client.post(f"/api/v1/sessions/{session['id']}/complete/")
+    assert response.status_code == 200
+    assert response.json()["xp"] == {"lesson": 10, "perfect_bonus": 0, "achievements": 3}

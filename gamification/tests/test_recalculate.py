@@ -1,0 +1,86 @@
+"""recalculate_progress: no drift after real play; reports and repairs corrupted aggregates."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from accounts.tests.factories import UserFactory
+from audit.models import SystemAuditLog
+from gamification.models import Achievement, LearnerStats, UserAchievement, UserDailyXP
+from gamification.tests.helpers import enroll, play_lesson
+from progress.models import UserCourse
+from progress.tests.factories import AchievementFactory, lesson_with_exercises
+
+pytestmark = pytest.mark.django_db
+
+DAY1 = dt.datetime(2026, 4, 1, 12, tzinfo=dt.UTC)
+DAY2 = DAY1 + dt.timedelta(days=1)
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("recalculate_progress", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def learner():
+    user = UserFactory()
+    lesson = lesson_with_exercises(2)
+    enroll(user, lesson)
+    AchievementFactory(code="first", kind=Achievement.Kind.LESSONS_COMPLETED, threshold=1, xp_reward=4)
+    play_lesson(user, lesson, wrong=1, now=DAY1)
+    play_lesson(user, lesson, now=DAY2)
+    return user
+
+
+def test_no_drift_after_real_play(learner):
+    assert LearnerStats.objects.get(user=learner).total_xp == 10 + 4 + 15
+    assert "No drift in 1 learner(s)." in run()
+    assert not SystemAuditLog.objects.exists()
+
+
+def test_a_corrupted_total_is_reported_then_repaired(learner):
+    LearnerStats.objects.filter(user=learner).update(total_xp=999, current_streak=7, longest_streak=7, hearts=1)
+    UserDailyXP.objects.filter(user=learner, date=DAY2.date()).update(xp=3)
+    UserCourse.objects.filter(user=learner).update(xp=0)
+
+    report = run()
+    assert f"user {learner.pk} total_xp: stored 999, expected 29" in report
+    assert f"user {learner.pk} current_streak: stored 7, expected 2" in report
+    assert f"user {learner.pk} hearts: stored 1, expected 5" in report
+    assert f"user {learner.pk} daily_xp[2026-04-02]: stored 3, expected 15" in report
+    assert "Drift in 1 of 1 learner(s), found" in report
+    assert LearnerStats.objects.get(user=learner).total_xp == 999  # a report changes nothing
+
+    repaired = run("--fix", "--user", learner.email)
+    assert "repaired" in repaired
+    stats = LearnerStats.objects.get(user=learner)
+    assert (stats.total_xp, stats.current_streak, stats.longest_streak, stats.hearts) == (29, 2, 2, 5)
+    assert UserDailyXP.objects.get(user=learner, date=DAY2.date()).xp == 15
+    assert UserCourse.objects.get(user=learner).xp == 25
+    audit = SystemAuditLog.objects.get()
+    assert audit.actor_repr == "manage.py recalculate_progress"
+    assert audit.summary == {"checked": 1, "drifted_users": [learner.pk], "repaired": 1}
+    assert "No drift" in run("--user", str(learner.pk))
+
+
+def test_a_missing_unlock_is_repaired_once_with_its_xp(learner):
+    late = AchievementFactory(code="two", kind=Achievement.Kind.PERFECT_LESSONS, threshold=1, xp_reward=6)
+    assert "achievement[two].unlocked: stored False, expected True" in run()
+    run("--fix")
+    row = UserAchievement.objects.get(user=learner, achievement=late)
+    assert row.unlocked_at is not None
+    assert row.xp_awarded == 6
+    assert LearnerStats.objects.get(user=learner).total_xp == 29 + 6
+    assert "No drift" in run()
+    run("--fix")
+    assert LearnerStats.objects.get(user=learner).total_xp == 29 + 6
+
+
+def test_unknown_user_is_an_error(db):
+    with pytest.raises(CommandError):
+        run("--user", "nobody@example.com")

@@ -1,0 +1,219 @@
+"""Writes on learner progress: enrollment, the session lifecycle, lesson progress and answers.
+
+Hearts, XP, streaks and achievements are gamification's; its session services call these inside
+their own transaction, holding the learner's row lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from audit.models import UserActivityLog
+from audit.services import activity_record
+from courses.models import Course, Lesson
+from exercises.models import Exercise
+from progress import selectors
+from progress.models import LessonSession, UserCourse, UserExerciseInteraction, UserLessonProgress
+
+Status = LessonSession.Status
+
+
+@transaction.atomic
+def user_course_enroll(*, user, course: Course, request=None) -> tuple[UserCourse, bool]:
+    """Enroll the learner; enrolling again returns the existing enrollment (created=False).
+
+    A returning learner gets back the course XP and completion their history earned.
+    """
+    existing = selectors.enrollment_get(user=user, course=course)
+    if existing is not None:
+        return existing, False
+    xp, _, _, percent = selectors.course_totals(user=user, course=course)
+    enrollment, created = UserCourse.objects.get_or_create(
+        user=user, course=course, defaults={"xp": xp, "completion_percent": percent}
+    )
+    if created:
+        activity_record(
+            user=user, action=UserActivityLog.Action.ENROLL, request=request, metadata={"course": course.pk}
+        )
+    return enrollment, created
+
+
+@transaction.atomic
+def user_course_unenroll(*, enrollment: UserCourse, request=None) -> None:
+    """Leave a course: its active sessions are abandoned; lesson history stays for a later return."""
+    now = timezone.now()
+    LessonSession.objects.filter(
+        user_id=enrollment.user_id, course_id=enrollment.course_id, status=Status.ACTIVE
+    ).update(status=Status.ABANDONED, finished_at=now)
+    activity_record(
+        user=enrollment.user,
+        action=UserActivityLog.Action.UNENROLL,
+        request=request,
+        metadata={"course": enrollment.course_id},
+    )
+    enrollment.delete()
+
+
+@transaction.atomic
+def lesson_sessions_abandon_idle(*, user=None, now: dt.datetime | None = None) -> int:
+    """Abandon active sessions idle longer than SESSION_IDLE_ABANDON_SECONDS (one learner's, or all)."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.SESSION_IDLE_ABANDON_SECONDS)
+    sessions = LessonSession.objects.filter(status=Status.ACTIVE, last_activity_at__lt=cutoff)
+    if user is not None:
+        sessions = sessions.filter(user=user)
+    return sessions.update(status=Status.ABANDONED, finished_at=now)
+
+
+def session_is_idle(session: LessonSession, now: dt.datetime) -> bool:
+    return now - session.last_activity_at > dt.timedelta(seconds=settings.SESSION_IDLE_ABANDON_SECONDS)
+
+
+@transaction.atomic
+def lesson_session_create(
+    *, user, lesson: Lesson, enrollment: UserCourse, lesson_xp: int, now: dt.datetime, request=None
+) -> LessonSession:
+    """Open a new attempt; an active attempt at the same lesson is abandoned (one active per lesson)."""
+    course_id = enrollment.course_id
+    LessonSession.objects.filter(user=user, lesson=lesson, status=Status.ACTIVE).update(
+        status=Status.ABANDONED, finished_at=now
+    )
+    session = LessonSession.objects.create(
+        user=user, lesson=lesson, course_id=course_id, lesson_xp=lesson_xp, started_at=now, last_activity_at=now
+    )
+    progress, created = UserLessonProgress.objects.get_or_create(
+        user=user, lesson=lesson, defaults={"course_id": course_id, "attempts": 1}
+    )
+    if not created:
+        UserLessonProgress.objects.filter(pk=progress.pk).update(attempts=F("attempts") + 1)
+    UserCourse.objects.filter(pk=enrollment.pk).update(current_lesson=lesson, last_activity_at=now)
+    activity_record(
+        user=user,
+        action=UserActivityLog.Action.LESSON_START,
+        request=request,
+        metadata={"lesson": lesson.pk, "session": session.pk},
+    )
+    return session
+
+
+@transaction.atomic
+def interaction_record(
+    *,
+    session: LessonSession,
+    exercise: Exercise,
+    answer: Any,
+    is_correct: bool,
+    feedback: str,
+    feedback_message: str,
+    time_ms: int | None,
+    hints_used: int,
+    hearts_lost: int,
+    now: dt.datetime,
+) -> UserExerciseInteraction:
+    """Append one answer and move the session's counters with it."""
+    interaction = UserExerciseInteraction.objects.create(
+        user_id=session.user_id,
+        session=session,
+        exercise=exercise,
+        answer=answer,
+        is_correct=is_correct,
+        feedback=feedback,
+        feedback_message=feedback_message[:2000],
+        time_ms=time_ms,
+        hints_used=hints_used,
+        created_at=now,
+    )
+    changes: dict[str, Any] = {"last_activity_at": now}
+    if not is_correct:
+        changes.update(mistakes=F("mistakes") + 1, hearts_lost=F("hearts_lost") + hearts_lost)
+    LessonSession.objects.filter(pk=session.pk).update(**changes)
+    session.last_activity_at = now
+    if not is_correct:
+        session.mistakes += 1
+        session.hearts_lost += hearts_lost
+    return interaction
+
+
+@transaction.atomic
+def lesson_session_fail(*, session: LessonSession, now: dt.datetime, request=None) -> LessonSession:
+    """The learner ran out of hearts: the attempt ends without XP."""
+    session.status, session.finished_at = Status.FAILED, now
+    session.save(update_fields=["status", "finished_at"])
+    _add_time_spent(session, now)
+    activity_record(
+        user=session.user,
+        action=UserActivityLog.Action.LESSON_FAIL,
+        request=request,
+        metadata={"lesson": session.lesson_id, "session": session.pk, "mistakes": session.mistakes},
+    )
+    return session
+
+
+def _add_time_spent(session: LessonSession, now: dt.datetime) -> None:
+    seconds = max(0, int((now - session.started_at).total_seconds()))
+    UserLessonProgress.objects.filter(user_id=session.user_id, lesson_id=session.lesson_id).update(
+        time_spent_seconds=F("time_spent_seconds") + seconds
+    )
+
+
+def session_score(history: list[tuple[int, bool]]) -> tuple[int, bool]:
+    """(share of exercises answered right at the first try in %, perfect = no wrong answer at all)."""
+    first_try: dict[int, bool] = {}
+    for exercise_id, is_correct in history:
+        first_try.setdefault(exercise_id, is_correct)
+    if not first_try:
+        return 0, False
+    right = sum(1 for correct in first_try.values() if correct)
+    return round(100 * right / len(first_try)), all(correct for _, correct in history)
+
+
+@transaction.atomic
+def lesson_session_complete_record(
+    *, session: LessonSession, xp_awarded: int, score: int, perfect: bool, day: dt.date, now: dt.datetime, request=None
+) -> tuple[UserCourse | None, bool, bool]:
+    """Mark the attempt completed and update lesson and course progress.
+
+    Returns (enrollment, first completion of this lesson, course completed by this lesson).
+    """
+    session.status, session.finished_at, session.completed_on = Status.COMPLETED, now, day
+    session.xp_awarded, session.score, session.is_perfect = xp_awarded, score, perfect
+    session.last_activity_at = now
+    session.save(
+        update_fields=["status", "finished_at", "completed_on", "xp_awarded", "score", "is_perfect", "last_activity_at"]
+    )
+    progress = UserLessonProgress.objects.get(user_id=session.user_id, lesson_id=session.lesson_id)
+    first_completion = progress.completions == 0
+    progress.status = UserLessonProgress.Status.COMPLETED
+    progress.completions += 1
+    progress.last_score = score
+    progress.best_score = score if progress.best_score is None else max(progress.best_score, score)
+    progress.first_completed_at = progress.first_completed_at or now
+    progress.last_completed_at = now
+    progress.time_spent_seconds += max(0, int((now - session.started_at).total_seconds()))
+    progress.save()
+
+    completed = len(selectors.completed_lesson_ids(user=session.user, course=session.course_id))
+    total = Lesson.objects.filter(unit__section__course_id=session.course_id).count()
+    percent = selectors.completion_percent(completed, total)
+    # A course counts as completed once, when its last lesson is completed for the first time.
+    course_completed = first_completion and total > 0 and completed == total
+    enrollment = UserCourse.objects.filter(user_id=session.user_id, course_id=session.course_id).first()
+    if enrollment is not None:
+        UserCourse.objects.filter(pk=enrollment.pk).update(
+            xp=F("xp") + xp_awarded, completion_percent=percent, last_activity_at=now
+        )
+        enrollment.xp += xp_awarded
+        enrollment.completion_percent, enrollment.last_activity_at = percent, now
+    activity_record(
+        user=session.user,
+        action=UserActivityLog.Action.LESSON_COMPLETE,
+        request=request,
+        metadata={"lesson": session.lesson_id, "session": session.pk, "xp": xp_awarded, "score": score},
+    )
+    return enrollment, first_completion, course_completed

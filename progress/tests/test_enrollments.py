@@ -1,0 +1,125 @@
+"""Enrollments API, lesson statuses for the course tree, export sections and account deletion."""
+
+import itertools
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.export import export_sections
+from accounts.services import user_delete
+from accounts.tests.factories import UserFactory
+from audit.models import UserActivityLog
+from courses.lesson_status import lesson_statuses
+from progress import selectors, services
+from progress.models import LessonSession, UserCourse, UserLessonProgress
+from progress.tests.factories import CourseFactory, LessonPrerequisiteFactory, UnitFactory, course_with_lessons
+
+pytestmark = pytest.mark.django_db
+
+
+def test_enroll_twice_returns_the_same_enrollment(learner_client, user):
+    course = CourseFactory()
+    first = learner_client.post("/api/v1/enrollments/", {"course": course.pk})
+    second = learner_client.post("/api/v1/enrollments/", {"course": course.pk})
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["id"] == second.json()["id"]
+    assert first.json()["course"]["id"] == course.pk
+    assert UserCourse.objects.count() == 1
+    assert UserActivityLog.objects.filter(user=user, action="enroll").count() == 1
+
+
+@pytest.mark.parametrize("body", [{}, {"course": 999999}, {"course": "x"}])
+def test_enroll_needs_a_published_course(learner_client, body):
+    assert learner_client.post("/api/v1/enrollments/", body).status_code == 400
+
+
+def test_unpublished_course_cannot_be_enrolled(learner_client):
+    course = CourseFactory(is_published=False)
+    assert learner_client.post("/api/v1/enrollments/", {"course": course.pk}).status_code == 400
+
+
+def test_list_and_detail_are_the_learners_own(learner_client, user, django_assert_num_queries):
+    for _ in range(3):
+        services.user_course_enroll(user=user, course=CourseFactory())
+    services.user_course_enroll(user=UserFactory(), course=CourseFactory())
+    with django_assert_num_queries(2):
+        body = learner_client.get("/api/v1/enrollments/").json()
+    assert body["count"] == 3
+    theirs = UserCourse.objects.exclude(user=user).get()
+    assert learner_client.get(f"/api/v1/enrollments/{theirs.pk}/").status_code == 404
+    assert learner_client.delete(f"/api/v1/enrollments/{theirs.pk}/").status_code == 404
+
+
+def test_unenroll_abandons_active_sessions_and_keeps_history(learner_client, user):
+    from gamification.tests.helpers import play_lesson
+
+    course, (first, second) = course_with_lessons(2, 1)
+    enrollment, _ = services.user_course_enroll(user=user, course=course)
+    play_lesson(user, first)
+    from gamification.services import lesson_session_start
+
+    active = lesson_session_start(user=user, lesson_id=second.pk).session
+    assert learner_client.delete(f"/api/v1/enrollments/{enrollment.pk}/").status_code == 204
+    assert not UserCourse.objects.exists()
+    assert LessonSession.objects.get(pk=active.pk).status == "abandoned"
+    assert UserActivityLog.objects.filter(user=user, action="unenroll").count() == 1
+    again = learner_client.post("/api/v1/enrollments/", {"course": course.pk}).json()
+    assert (again["xp"], again["completion_percent"]) == (15, 50)
+
+
+def test_lesson_statuses_in_constant_queries(user, django_assert_num_queries):
+    unit = UnitFactory()
+    course = unit.section.course
+    assert lesson_statuses(user=user, course=course) is None
+    services.user_course_enroll(user=user, course=course)
+    from progress.tests.factories import LessonFactory
+
+    lessons = [LessonFactory(unit=unit, position=i) for i in range(12)]
+    for before, after in itertools.pairwise(lessons):
+        LessonPrerequisiteFactory(lesson=after, requires=before)
+    LessonPrerequisiteFactory(lesson=lessons[3], requires=lessons[0])
+    for lesson in lessons[:2]:
+        UserLessonProgress.objects.create(
+            user=user, lesson=lesson, course=course, status="completed", attempts=1, completions=1
+        )
+    with django_assert_num_queries(4):
+        statuses = lesson_statuses(user=user, course=course)
+    assert [statuses[lesson.pk] for lesson in lessons[:4]] == ["completed", "completed", "available", "locked"]
+    assert set(list(statuses.values())[4:]) == {"locked"}
+    assert selectors.lesson_is_unlocked(user=user, lesson=lessons[2])
+    assert not selectors.lesson_is_unlocked(user=user, lesson=lessons[3])
+
+
+def test_export_sections_and_account_deletion(user):
+    from gamification.tests.helpers import play_lesson
+
+    course, (first, _) = course_with_lessons(2, 1)
+    services.user_course_enroll(user=user, course=course)
+    play_lesson(user, first, wrong=1)
+    sections = export_sections()
+    for name in [
+        "enrollments",
+        "lesson_progress",
+        "lesson_sessions",
+        "exercise_interactions",
+        "stats",
+        "daily_xp",
+        "hearts_log",
+        "achievements",
+    ]:
+        assert name in sections
+    data = {name: build(user) for name, build in sections.items()}
+    assert data["enrollments"][0]["xp"] == 10
+    assert len(data["exercise_interactions"]) == 2
+    assert data["stats"]["total_xp"] == 10
+    assert data["hearts_log"][0]["delta"] == -1
+
+    client = APIClient()
+    client.force_authenticate(user)
+    export = client.get("/api/v1/me/export/")
+    assert export.status_code == 200
+    assert export.json()["stats"]["hearts"] == 4
+
+    user_delete(user=user)
+    assert not UserCourse.objects.exists()
+    assert not LessonSession.objects.exists()
