@@ -266,3 +266,26 @@ def test_section_inline_on_course_and_unit_inline_on_section_are_sortable(editor
     section = course.sections.get()
     response = editor_client.get(url(Section, "change", section.pk))
     assert [inline.formset.prefix for inline in response.context["inline_admin_formsets"]] == ["units"]
+
+
+def test_changing_a_lessons_title_in_the_admin_leaves_exactly_one_audit_row(editor_client, demo):
+    lesson = Lesson.objects.get(key="greetings-1")
+    old_title = lesson.title
+    change_url = url(Lesson, "change", lesson.pk)
+    data = admin_form_data(editor_client.get(change_url))
+    data["title"] = "Greetings, revised"
+    before = SystemAuditLog.objects.count()
+
+    response = editor_client.post(change_url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert SystemAuditLog.objects.count() == before + 1
+    row = SystemAuditLog.objects.latest("id")
+    assert (row.source, row.action, row.actor, row.target_id, row.changes) == (
+        "admin",
+        "change",
+        editor_client.user,
+        str(lesson.pk),
+        {"title": [old_title, "Greetings, revised"]},
+    )
+    assert row.ip == "127.0.0.1"
