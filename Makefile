@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean ci
+.PHONY: run test lint install clean ci bench bench-populate
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ lint: $(STAMP)
 test: $(STAMP) lint
 	DJANGO_SETTINGS_MODULE=config.settings_test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# Benchmarks on PostgreSQL (bench/README.md): fill lingo_bench, then load-test it against the floor.
+bench-populate: $(STAMP)
+	$(BIN)/python bench/populate.py
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .coverage htmlcov staticfiles

@@ -4,6 +4,7 @@ import platform
 
 import django
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
@@ -39,6 +40,18 @@ def health_database(request):
             status=503,
         )
     return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
+
+
+@never_cache
+@require_GET
+def health_floor(request):
+    """The cheapest database-backed answer this server gives: one primary-key lookup, no auth, no DRF.
+
+    bench/ measures it alongside the learner endpoints as the throughput floor they are compared with.
+    It reveals nothing (the answer is the same whether or not the row exists).
+    """
+    get_user_model().objects.filter(pk=1).exists()
+    return JsonResponse({"status": "ok"})
 
 
 @never_cache

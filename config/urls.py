@@ -29,4 +29,5 @@ urlpatterns = [
     path("health/", health.health, name="health"),
     path("health/database", health.health_database, name="health-database"),
     path("health/system", health.health_system, name="health-system"),
+    path("health/floor", health.health_floor, name="health-floor"),
 ]

@@ -1,0 +1,64 @@
+"""What every bench script shares: the benchmark database, the server's environment and Django set-up."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+
+PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+BENCH_DB = os.environ.get("BENCH_DB", "lingo_bench")
+DEMO_COURSE_FILE = ROOT / "fixtures" / "courses" / "spanish-for-english-speakers.yaml"
+BENCH_PASSWORD = "Bench-Learner-Passw0rd"  # noqa: S105 (bench learners on a throwaway database)
+BENCH_EMAIL = "bench-learner-{:05d}@example.com"
+
+
+def server_env(database: str = BENCH_DB, **extra: str) -> dict[str, str]:
+    """The production settings as a benchmark server runs them: DEBUG off, PostgreSQL, Redis, no throttling."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": f"{PG_SERVER}/{database}",
+            "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/3"),
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "SECURE_SSL_REDIRECT": "0",
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
+            "ACCOUNT_EMAIL_VERIFICATION": "none",
+            # Throttling would measure the rate limit, not the server.
+            "THROTTLE_USER": "100000000/min",
+            "THROTTLE_ANON": "100000000/min",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    env.update(extra)
+    return env
+
+
+def django_setup(database: str = BENCH_DB) -> None:
+    """Configure this process for the benchmark database and start Django."""
+    for key, value in server_env(database).items():
+        if key not in os.environ or key in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY"}:
+            os.environ[key] = value
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def admin_connect(dbname: str = "postgres"):
+    """A psycopg autocommit connection to the server, for CREATE/DROP DATABASE."""
+    import psycopg
+
+    return psycopg.connect(f"{PG_SERVER}/{dbname}", autocommit=True)
+
+
+def database_exists(name: str) -> bool:
+    with admin_connect() as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None

@@ -1,0 +1,96 @@
+"""Locust scenarios of the learner flow; bench/run.py runs each tag as its own headless phase.
+
+BENCH_DATA names a JSON file written by bench/run.py: session tokens of pre-created learners, the
+course ids, and for each benchmarked lesson its exercises' correct answers (a learner who knows them).
+Each locust user plays one learner, so one learner's row lock never serialises two users.
+"""
+
+import itertools
+import json
+import os
+
+from locust import FastHttpUser, constant, tag, task
+
+DATA = json.loads(open(os.environ["BENCH_DATA"], encoding="utf-8").read())  # noqa: SIM115
+TOKENS = itertools.cycle(DATA["tokens"])
+API = "/api/v1"
+
+
+class Learner(FastHttpUser):
+    # No think time: closed-loop users that keep the server saturated.
+    wait_time = constant(0)
+
+    def on_start(self):
+        self.headers = {"X-Session-Token": next(TOKENS)}
+
+    def get(self, path, name):
+        with self.client.get(path, headers=self.headers, name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code}: {response.text[:200]}")
+                return None
+            return response.json()
+
+    def post(self, path, body, name, expect=(200, 201)):
+        with self.client.post(path, json=body, headers=self.headers, name=name, catch_response=True) as response:
+            if response.status_code not in expect:
+                response.failure(f"{response.status_code}: {response.text[:200]}")
+                return None
+            return response.json()
+
+    def play(self, lesson_id: int, *, complete: bool = True):
+        """Start the lesson, answer every exercise correctly, complete it."""
+        answers = DATA["answers"][str(lesson_id)]
+        session = self.post(f"{API}/lessons/{lesson_id}/sessions/", None, "POST lessons/{id}/sessions/ (start)")
+        if session is None:
+            return
+        for exercise in session["exercises"]:
+            self.post(
+                f"{API}/sessions/{session['id']}/answers/",
+                {"exercise": exercise["id"], "answer": answers[str(exercise["id"])], "time_ms": 2500},
+                "POST sessions/{id}/answers/ (answer)",
+            )
+        if complete:
+            self.post(f"{API}/sessions/{session['id']}/complete/", None, "POST sessions/{id}/complete/ (complete)")
+
+    @tag("floor")
+    @task
+    def floor(self):
+        self.client.get("/health/floor", name="GET /health/floor (floor)")
+
+    @tag("tree")
+    @task
+    def course_tree(self):
+        self.get(f"{API}/courses/{DATA['demo_course']}/", "GET courses/{id}/ (tree, demo course)")
+
+    @tag("tree_big")
+    @task
+    def course_tree_big(self):
+        self.get(f"{API}/courses/{DATA['big_course']}/", "GET courses/{id}/ (tree, 200 lessons)")
+
+    @tag("lesson")
+    @task
+    def lesson(self):
+        self.get(f"{API}/lessons/{DATA['flow_lessons'][0]}/", "GET lessons/{id}/ (lesson)")
+
+    @tag("stats")
+    @task
+    def stats(self):
+        self.get(f"{API}/me/stats/", "GET me/stats/ (stats)")
+
+    @tag("answer")
+    @task
+    def answer(self):
+        # A 10-exercise lesson, so answers are most of this phase's requests.
+        self.play(DATA["answer_lesson"])
+
+    @tag("flow")
+    @task
+    def learner_flow(self):
+        self.get(f"{API}/courses/{DATA['demo_course']}/", "GET courses/{id}/ (tree, demo course)")
+        lesson_id = DATA["flow_lessons"][self.flow_step % len(DATA["flow_lessons"])]
+        self.flow_step += 1
+        self.get(f"{API}/lessons/{lesson_id}/", "GET lessons/{id}/ (lesson)")
+        self.play(lesson_id)
+        self.get(f"{API}/me/stats/", "GET me/stats/ (stats)")
+
+    flow_step = 0

@@ -1,0 +1,433 @@
+"""Fill the benchmark PostgreSQL database with realistic volume.
+
+    .venv/bin/python bench/populate.py [--learners 10000] [--interactions 1000000] [--lessons-per-unit 10] [--fresh]
+
+Creates the database (BENCH_DB, default lingo_bench) if needed, migrates, seeds the reference data,
+imports the demo course, generates a course of 5 x 4 x 10 = 200 lessons, then writes learners with their
+enrollments, lesson sessions, lesson progress, answers (UserExerciseInteraction), daily XP, stats
+and activity rows with PostgreSQL COPY. Progress bars on stderr (tqdm).
+"""
+
+import argparse
+import datetime as dt
+import itertools
+import json
+import random
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import BENCH_DB, BENCH_EMAIL, BENCH_PASSWORD, DEMO_COURSE_FILE, admin_connect, django_setup
+from tests.answers import correct_answer
+
+GENERATED_COURSE_TITLE = "French for English speakers (bench)"
+BENCH_ACTIVE = 1000
+# One lesson's exercises: the mix of types a real lesson has.
+LESSON_MIX = ["translate"] * 3 + ["multiple_choice"] * 2 + ["fill_blank"] * 2 + ["sort_words"] * 2 + ["match_pairs"]
+
+
+def ensure_database(name: str, *, fresh: bool) -> None:
+    with admin_connect() as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and fresh:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def generated_exercise(kind: str, n: int) -> tuple[dict, list, list[tuple[str, bool]]]:
+    """Content, accepted answers and options of one generated exercise of type `kind`."""
+    word, other = f"mot{n}", f"chose{n}"
+    if kind == "translate":
+        return {"source_text": f"the word {n} and the thing {n}"}, [f"le {word} et la {other}"], []
+    if kind == "multiple_choice":
+        return {}, [], [(word, True), (other, False), (f"truc{n}", False)]
+    if kind == "fill_blank":
+        return {"text": f"Je vois le ___ numéro {n}."}, [[word]], []
+    if kind == "sort_words":
+        return {"tiles": ["je", "vois", "le", word, "bleu"]}, [f"je vois le {word}"], []
+    if kind == "match_pairs":
+        return {"pairs": [[f"word{n}", word], [f"thing{n}", other], [f"stuff{n}", f"truc{n}"]]}, [], []
+    raise ValueError(kind)
+
+
+def generate_course(
+    *, sections: int = 5, units_per_section: int = 4, lessons_per_unit: int = 10, title: str = GENERATED_COURSE_TITLE
+):
+    """A published en→fr course (sections x units x lessons), each lesson requiring the one before it.
+
+    Each lesson has ten exercises of five types (LESSON_MIX). Needs the seeded languages and exercise types.
+    """
+    from django.db import transaction
+
+    from courses.models import Course, Language, Lesson, LessonPrerequisite, Section, Unit
+    from exercises.models import Exercise, ExerciseOption, ExerciseType, LessonExercise
+    from exercises.validation import exercise_content_errors
+
+    en = Language.objects.get(code="en")
+    fr, _ = Language.objects.get_or_create(
+        code="fr", defaults={"name": "French", "native_name": "Français", "flag": "🇫🇷"}
+    )
+    course, created = Course.objects.get_or_create(
+        from_language=en, to_language=fr, defaults={"title": title, "is_published": True}
+    )
+    if not created and Lesson.objects.filter(unit__section__course=course).exists():
+        return course
+    types = {t.code: t for t in ExerciseType.objects.all()}
+    with transaction.atomic():
+        sections = Section.objects.bulk_create(
+            Section(course=course, position=s, key=f"section-{s}", title=f"Section {s + 1}") for s in range(sections)
+        )
+        units = Unit.objects.bulk_create(
+            Unit(section=section, position=u, key=f"unit-{section.position}-{u}", title=f"Unit {u + 1}")
+            for section in sections
+            for u in range(units_per_section)
+        )
+        lesson_rows = Lesson.objects.bulk_create(
+            Lesson(unit=unit, position=p, key=f"lesson-{unit.key}-{p}", title=f"Lesson {unit.key}-{p + 1}")
+            for unit in units
+            for p in range(lessons_per_unit)
+        )
+        exercises, options, links = [], [], []
+        for index, lesson in enumerate(lesson_rows):
+            for position, kind in enumerate(LESSON_MIX):
+                n = index * len(LESSON_MIX) + position
+                content, answers, opts = generated_exercise(kind, n)
+                errors = exercise_content_errors(
+                    kind, content, answers, options=[{"text": t, "is_correct": c} for t, c in opts] or None
+                )
+                assert not errors, errors
+                exercise = Exercise(
+                    type=types[kind], key=f"ex-{n}", prompt=f"Exercise {n}", content=content, answers=answers
+                )
+                exercises.append(exercise)
+                links.append((lesson, exercise, position, opts))
+        Exercise.objects.bulk_create(exercises)
+        for _lesson, exercise, _position, opts in links:
+            options.extend(
+                ExerciseOption(exercise=exercise, position=i, text=text, is_correct=ok)
+                for i, (text, ok) in enumerate(opts)
+            )
+        ExerciseOption.objects.bulk_create(options)
+        LessonExercise.objects.bulk_create(
+            LessonExercise(lesson=lesson, exercise=exercise, position=position)
+            for lesson, exercise, position, _ in links
+        )
+        LessonPrerequisite.objects.bulk_create(
+            LessonPrerequisite(lesson=later, requires=earlier) for earlier, later in itertools.pairwise(lesson_rows)
+        )
+    return course
+
+
+class Copier:
+    """COPY rows into a model's table, filling unspecified columns with the model field's default."""
+
+    def __init__(self, cursor, model):
+        from django.utils import timezone
+
+        self.cursor, self.model = cursor, model
+        self.fields = list(model._meta.concrete_fields)
+        self.now = timezone.now()
+
+    def value(self, field, row):
+        if field.attname in row:
+            value = row[field.attname]
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = self.now
+        else:
+            value = field.get_default()  # the default, else "" for text columns, else None
+        if field.get_internal_type() == "JSONField" and value is not None:
+            return json.dumps(value)
+        return value
+
+    def copy(self, rows, *, total=None, desc=None):
+        from tqdm import tqdm
+
+        table = self.model._meta.db_table
+        columns = ", ".join(f'"{f.column}"' for f in self.fields)
+        count = 0
+        with self.cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
+            for row in tqdm(rows, total=total, desc=desc or table, unit="rows", mininterval=1, file=sys.stderr):
+                copy.write_row([self.value(f, row) for f in self.fields])
+                count += 1
+        return count
+
+
+def next_id(cursor, model) -> int:
+    cursor.execute(f'SELECT COALESCE(MAX(id), 0) + 1 FROM "{model._meta.db_table}"')  # noqa: S608 (model table)
+    return cursor.fetchone()[0]
+
+
+def populate_learners(*, learners: int, interactions: int, seed: int = 7) -> None:
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from accounts.models import User
+    from audit.models import UserActivityLog
+    from courses.models import Course, Lesson
+    from gamification.models import LearnerStats, UserDailyXP
+    from progress.models import LessonSession, UserCourse, UserExerciseInteraction, UserLessonProgress
+
+    rng = random.Random(seed)
+    if User.objects.filter(email=BENCH_EMAIL.format(1)).exists():
+        print("learners already there; use --fresh to rebuild", file=sys.stderr)
+        return
+
+    # Every published course with its lessons in learning order and each lesson's exercises.
+    courses = []
+    for course in Course.objects.filter(is_published=True).order_by("id"):
+        lessons = list(
+            Lesson.objects.filter(unit__section__course=course)
+            .order_by("unit__section__position", "unit__position", "position")
+            .prefetch_related("lesson_exercises__exercise__type", "lesson_exercises__exercise__options")
+        )
+        if not lessons:
+            continue
+        plan = []
+        for lesson in lessons:
+            exercises = [link.exercise for link in lesson.lesson_exercises.all()]
+            xp = lesson.xp_reward if lesson.xp_reward is not None else sum(e.xp for e in exercises)
+            plan.append((lesson.id, xp, [(e.id, correct_answer(e)) for e in exercises]))
+        courses.append((course.id, plan))
+    if not courses:
+        raise SystemExit("no published course with lessons: import the demo course first")
+
+    now = timezone.now()
+    password = make_password(BENCH_PASSWORD)
+    per_learner = max(1, interactions // learners)
+
+    with connection.cursor() as cursor, transaction.atomic():
+        raw = cursor.cursor  # psycopg cursor for COPY
+        first_user = next_id(cursor, User)
+        ids = {m: next_id(cursor, m) for m in (LessonSession, UserExerciseInteraction, UserActivityLog)}
+
+        users, emails, stats, enrollments, sessions, progress_rows, answers, daily, activity = ([] for _ in range(9))
+        for i in range(learners):
+            uid = first_user + i
+            joined = now - dt.timedelta(days=rng.randint(30, 365), seconds=rng.randint(0, 86399))
+            email = BENCH_EMAIL.format(i + 1)
+            users.append(
+                {
+                    "id": uid,
+                    "email": email,
+                    "password": password,
+                    "display_name": f"Learner {i + 1}",
+                    "timezone": rng.choice(["UTC", "Europe/Madrid", "America/New_York", "Asia/Tokyo"]),
+                    "daily_xp_goal": rng.choice([10, 20, 30, 50]),
+                    "created_at": joined,
+                    "updated_at": joined,
+                    "is_active": True,
+                    "is_staff": False,
+                    "is_superuser": False,
+                }
+            )
+            emails.append({"user_id": uid, "email": email, "primary": True, "verified": True})
+            # Every learner learns the demo course, a third also the generated one; the first BENCH_ACTIVE
+            # (those bench/run.py signs in) learn both.
+            both = i < BENCH_ACTIVE or rng.random() < 0.33
+            my_courses = courses[:2] if both else courses[:1]
+            spent = 0
+            day = (now - dt.timedelta(days=rng.randint(20, 60))).date()
+            xp_by_day: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
+            total_xp = lessons_done = perfect = 0
+            for course_number, (course_id, plan) in enumerate(my_courses):
+                course_xp, lesson_stats = 0, {}
+                position = 0
+                # The answers budget is shared between the learner's courses; past the last lesson they practise again.
+                while spent < per_learner * (course_number + 1) // len(my_courses):
+                    lesson_id, xp, exercises = plan[position % len(plan)]
+                    position += 1
+                    started = timezone.make_aware(
+                        dt.datetime.combine(day, dt.time(rng.randint(6, 22), rng.randint(0, 59))), dt.UTC
+                    )
+                    mistakes = rng.choice([0, 0, 0, 1, 2])
+                    session_id = ids[LessonSession]
+                    ids[LessonSession] += 1
+                    at = started
+                    for n, (exercise_id, answer) in enumerate(exercises + exercises[:mistakes]):
+                        wrong = n >= len(exercises)
+                        at += dt.timedelta(seconds=rng.randint(3, 20))
+                        answers.append(
+                            {
+                                "id": ids[UserExerciseInteraction],
+                                "user_id": uid,
+                                "session_id": session_id,
+                                "exercise_id": exercise_id,
+                                "answer": answer if not wrong else {"text": "???"},
+                                "is_correct": not wrong,
+                                "feedback": "wrong" if wrong else "correct",
+                                "time_ms": rng.randint(1500, 20000),
+                                "created_at": at,
+                            }
+                        )
+                        ids[UserExerciseInteraction] += 1
+                        spent += 1
+                    earned = xp + (5 if mistakes == 0 else 0)
+                    score = round(100 * len(exercises) / (len(exercises) + mistakes)) if exercises else 100
+                    sessions.append(
+                        {
+                            "id": session_id,
+                            "user_id": uid,
+                            "lesson_id": lesson_id,
+                            "course_id": course_id,
+                            "status": "completed",
+                            "lesson_xp": xp,
+                            "mistakes": mistakes,
+                            "hearts_lost": mistakes,
+                            "xp_awarded": earned,
+                            "is_perfect": mistakes == 0,
+                            "score": score,
+                            "started_at": started,
+                            "last_activity_at": at,
+                            "finished_at": at,
+                            "completed_on": day,
+                        }
+                    )
+                    activity.append(
+                        {
+                            "id": ids[UserActivityLog],
+                            "user_id": uid,
+                            "action": "lesson_complete",
+                            "ip": "127.0.0.1",
+                            "metadata": {"session": session_id, "lesson": lesson_id, "xp": earned},
+                            "created_at": at,
+                        }
+                    )
+                    ids[UserActivityLog] += 1
+                    entry = lesson_stats.setdefault(lesson_id, {"attempts": 0, "first": at, "best": 0})
+                    entry.update(
+                        attempts=entry["attempts"] + 1, last=at, last_score=score, best=max(entry["best"], score)
+                    )
+                    course_xp += earned
+                    total_xp += earned
+                    lessons_done += 1
+                    perfect += mistakes == 0
+                    xp_by_day[day][0] += earned
+                    xp_by_day[day][1] += 1
+                    if rng.random() < 0.6 and day < now.date():
+                        day += dt.timedelta(days=rng.choice([1, 1, 1, 2]))
+                for lesson_id, entry in lesson_stats.items():
+                    progress_rows.append(
+                        {
+                            "user_id": uid,
+                            "lesson_id": lesson_id,
+                            "course_id": course_id,
+                            "status": "completed",
+                            "attempts": entry["attempts"],
+                            "completions": entry["attempts"],
+                            "best_score": entry["best"],
+                            "last_score": entry["last_score"],
+                            "first_completed_at": entry["first"],
+                            "last_completed_at": entry["last"],
+                            "time_spent_seconds": 60 * entry["attempts"],
+                        }
+                    )
+                last = max((e["last"] for e in lesson_stats.values()), default=None)
+                enrollments.append(
+                    {
+                        "user_id": uid,
+                        "course_id": course_id,
+                        "xp": course_xp,
+                        "completion_percent": min(100, round(100 * len(lesson_stats) / len(plan))),
+                        "enrolled_at": joined,
+                        "last_activity_at": last,
+                    }
+                )
+            for date, (xp, count) in xp_by_day.items():
+                daily.append(
+                    {
+                        "user_id": uid,
+                        "date": date,
+                        "xp": xp,
+                        "goal": users[-1]["daily_xp_goal"],
+                        "lessons_completed": count,
+                    }
+                )
+            streak = 0
+            cursor_day = max(xp_by_day, default=None)
+            while cursor_day in xp_by_day:
+                streak += 1
+                cursor_day -= dt.timedelta(days=1)
+            stats.append(
+                {
+                    "user_id": uid,
+                    "total_xp": total_xp,
+                    "hearts": 5,
+                    "hearts_updated_at": now,
+                    "current_streak": streak,
+                    "longest_streak": streak + rng.randint(0, 10),
+                    "last_active_date": max(xp_by_day, default=None),
+                    "lessons_completed": lessons_done,
+                    "perfect_lessons": perfect,
+                    "updated_at": now,
+                }
+            )
+
+        for model, rows in [
+            (User, users),
+            (EmailAddress, emails),
+            (LearnerStats, stats),
+            (UserCourse, enrollments),
+            (LessonSession, sessions),
+            (UserLessonProgress, progress_rows),
+            (UserExerciseInteraction, answers),
+            (UserDailyXP, daily),
+            (UserActivityLog, activity),
+        ]:
+            if model is not User and "id" in {f.attname for f in model._meta.concrete_fields}:
+                start = next_id(cursor, model)
+                for offset, row in enumerate(r for r in rows if "id" not in r):
+                    row["id"] = start + offset
+            Copier(raw, model).copy(rows, total=len(rows), desc=model._meta.label)
+        for sql in connection.ops.sequence_reset_sql(
+            no_style(),
+            [
+                User,
+                EmailAddress,
+                UserCourse,
+                LessonSession,
+                UserLessonProgress,
+                UserExerciseInteraction,
+                UserDailyXP,
+                UserActivityLog,
+            ],
+        ):
+            cursor.execute(sql)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", default=BENCH_DB)
+    parser.add_argument("--learners", type=int, default=10_000)
+    parser.add_argument("--interactions", type=int, default=1_000_000)
+    parser.add_argument("--lessons-per-unit", type=int, default=10, help="5 sections x 4 units x this")
+    parser.add_argument("--fresh", action="store_true", help="drop and recreate the database first")
+    args = parser.parse_args(argv)
+
+    ensure_database(args.database, fresh=args.fresh)
+    django_setup(args.database)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("seed", verbosity=0)
+    call_command("import_course", str(DEMO_COURSE_FILE), verbosity=0)
+    generate_course(lessons_per_unit=args.lessons_per_unit)
+    populate_learners(learners=args.learners, interactions=args.interactions)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ["accounts_user", "progress_userexerciseinteraction", "progress_lessonsession"]:
+            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608 (fixed names)
+            print(f"{table}: {cursor.fetchone()[0]:,} rows")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,440 @@
+"""Load benchmark: gunicorn on PostgreSQL driven by locust, each endpoint against the floor, in one run.
+
+    .venv/bin/python bench/run.py [--users 12] [--duration 15] [--rounds 3] [--workers 3]
+
+1. Populates BENCH_DB (bench/populate.py) unless it already holds the learners and 1M answers.
+2. Starts gunicorn (config.wsgi, DEBUG=0, Redis cache, no throttling) on the benchmark database.
+3. Runs locust headless from a second process, one phase per scenario (floor, course tree, 200-lesson
+   tree, lesson, stats, answer, whole learner flow), each with the same users and duration, and prints
+   req/s and p50/p95/p99 per endpoint with each endpoint's throughput as a share of the floor's.
+4. Copies the database, empties UserExerciseInteraction in the copy, serves both at once and times
+   stats and the course trees against each (interleaved requests), then prints EXPLAIN (ANALYZE, BUFFERS)
+   of the queries those endpoints run on the full database.
+Everything printed is also written to bench/results/report-<time>.md.
+"""
+
+import argparse
+import contextlib
+import csv
+import datetime as dt
+import io
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import BENCH_DB, PYTHON, RESULTS, ROOT, admin_connect, database_exists, django_setup, server_env
+
+VENV_BIN = Path(PYTHON).parent
+FLOOR = "GET /health/floor (floor)"
+PHASES = ["floor", "tree", "tree_big", "lesson", "stats", "answer", "flow"]
+TARGETS = {  # endpoint name → minimum share of the floor's throughput (the issue's targets)
+    "POST sessions/{id}/answers/ (answer)": 0.50,
+    "GET lessons/{id}/ (lesson)": 0.60,
+    "GET courses/{id}/ (tree, demo course)": 0.60,
+    "GET courses/{id}/ (tree, 200 lessons)": 0.60,
+}
+
+
+class Report:
+    def __init__(self):
+        self.buffer = io.StringIO()
+
+    def __call__(self, text: str = "") -> None:
+        print(text, flush=True)
+        self.buffer.write(text + "\n")
+
+
+out = Report()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(database: str, *, workers: int, cache_db: int = 3):
+    port = free_port()
+    env = server_env(database, CACHE_URL=f"redis://127.0.0.1:6379/{cache_db}")
+    process = subprocess.Popen(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "config.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    import requests
+
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(f"{url}/health/", timeout=5).status_code == 200:
+                    break
+            time.sleep(0.2)
+        else:
+            raise SystemExit("gunicorn did not start")
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def prepare_learners(users: int) -> dict:
+    """Session tokens of `users` bench learners, the courses, and the answers to the lessons they play."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.models import User
+    from bench.common import BENCH_EMAIL
+    from bench.populate import GENERATED_COURSE_TITLE
+    from courses.models import Course, Lesson
+    from exercises.models import LessonExercise
+    from progress.selectors import lesson_statuses
+    from tests.answers import correct_answer
+
+    learners = list(User.objects.filter(email__in=[BENCH_EMAIL.format(i + 1) for i in range(users)]).order_by("id"))
+    tokens = []
+    for user in learners:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.save()
+        tokens.append(session.session_key)
+    demo = Course.objects.get(from_language__code="en", to_language__code="es")
+    big = Course.objects.get(title=GENERATED_COURSE_TITLE)
+    # Lessons every bench learner may play now, so no request of the flow is refused for a locked lesson.
+    statuses = [lesson_statuses(user=user, course=demo) or {} for user in learners]
+    playable = [
+        lesson.pk
+        for lesson in Lesson.objects.filter(unit__section__course=demo).order_by(
+            "unit__section__position", "unit__position", "position"
+        )
+        if all(status.get(lesson.pk) in {"available", "completed"} for status in statuses)
+    ]
+    answer_lesson = (
+        Lesson.objects.filter(unit__section__course=big, prerequisite_links__isnull=True)
+        .order_by("unit__section__position", "unit__position", "position")
+        .first()
+    )
+    answers = {}
+    for lesson_id in [*playable, answer_lesson.pk]:
+        links = LessonExercise.objects.filter(lesson_id=lesson_id).select_related("exercise__type")
+        answers[str(lesson_id)] = {
+            str(link.exercise_id): correct_answer(link.exercise) for link in links.prefetch_related("exercise__options")
+        }
+    return {
+        "tokens": tokens,
+        "user_ids": [user.pk for user in learners],
+        "demo_course": demo.pk,
+        "big_course": big.pk,
+        "flow_lessons": playable,
+        "answer_lesson": answer_lesson.pk,
+        "answers": answers,
+    }
+
+
+def locust_phase(url: str, tag: str, *, users: int, duration: int, data_file: Path, prefix: Path) -> list[dict]:
+    env = dict(os.environ, BENCH_DATA=str(data_file))
+    subprocess.run(
+        [
+            str(VENV_BIN / "locust"),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "--only-summary",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(users),
+            "--run-time",
+            f"{duration}s",
+            "--host",
+            url,
+            "--tags",
+            tag,
+            "--csv",
+            str(prefix),
+            "--reset-stats",
+            "--stop-timeout",
+            "10",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=open(f"{prefix}_locust.log", "w"),  # noqa: SIM115
+    )
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["Name"] != "Aggregated"]
+    return [
+        {
+            "phase": tag,
+            "name": row["Name"],
+            "count": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]),
+            "rps": float(row["Requests/s"]),
+            "mean": float(row["Average Response Time"]),
+            "p50": float(row["50%"]),
+            "p95": float(row["95%"]),
+            "p99": float(row["99%"]),
+        }
+        for row in rows
+    ]
+
+
+def load_part(url: str, args, data_file: Path, run_dir: Path) -> None:
+    """Every phase once per round, rounds back to back, so a floor is measured next to each endpoint."""
+    rounds: list[list[dict]] = []
+    for number in range(1, args.rounds + 1):
+        results = []
+        for tag in args.phases:
+            load = os.getloadavg()[0]
+            print(f"… round {number}, phase {tag} ({args.duration}s, {args.users} users)", file=sys.stderr, flush=True)
+            prefix = run_dir / f"{tag}-{number}"
+            for row in locust_phase(
+                url, tag, users=args.users, duration=args.duration, data_file=data_file, prefix=prefix
+            ):
+                row["load"] = load
+                results.append(row)
+        floor = next(r["rps"] for r in results if r["name"] == FLOOR)
+        for row in results:
+            mixed = sum(1 for r in results if r["phase"] == row["phase"]) > 1
+            row["isolated"] = args.users * 1000 / row["mean"] if row["mean"] else 0
+            row["ratio"] = (row["isolated"] if mixed else row["rps"]) / floor
+        rounds.append(results)
+
+    out("## Throughput against the floor")
+    out()
+    out(
+        f"{args.users} closed-loop locust users (FastHttpUser, no think time), gunicorn {args.workers} sync workers. "
+        f"{args.rounds} rounds; in each round every phase runs {args.duration}s, the floor phase first. `ratio` is "
+        "the endpoint's req/s ÷ the floor's req/s of the same round; the table gives the median over rounds (and "
+        "each round's ratio). In the phases that mix endpoints (answer: start + 10 answers + complete; flow: the "
+        "whole learner flow) an endpoint's own throughput is estimated as users ÷ its mean latency (Little's law: "
+        "each closed-loop user always waits on exactly one request) and compared with the floor's. Latencies are "
+        "medians over rounds of locust's per-round percentiles. `load` is the 1-minute load average at the start "
+        "of the phase (other processes on this 2-CPU machine included)."
+    )
+    out()
+    out(
+        "| phase | endpoint | requests | fails | req/s | isolated req/s | ratio to floor (rounds) | p50 ms | p95 ms "
+        "| p99 ms | load | target |"
+    )
+    out("| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |")
+    median = statistics.median
+    for index, first in enumerate(rounds[0]):
+        rows = [results[index] for results in rounds]
+        ratio = median(r["ratio"] for r in rows)
+        each = ", ".join(f"{r['ratio']:.2f}" for r in rows)
+        target = TARGETS.get(first["name"])
+        verdict = (
+            ""
+            if target is None or first["phase"] == "flow"
+            else (f"≥ {target:.0%}: {'met' if ratio >= target else 'MISSED'}")
+        )
+        out(
+            f"| {first['phase']} | {first['name']} | {sum(r['count'] for r in rows)} | "
+            f"{sum(r['failures'] for r in rows)} | {median(r['rps'] for r in rows):.1f} | "
+            f"{median(r['isolated'] for r in rows):.1f} | **{ratio:.2f}** "
+            f"({each}) | {median(r['p50'] for r in rows):.0f} | "
+            f"{median(r['p95'] for r in rows):.0f} | {median(r['p99'] for r in rows):.0f} | "
+            f"{median(r['load'] for r in rows):.1f} | {verdict} |"
+        )
+    out()
+
+
+def timed(session, url: str, headers: dict) -> float:
+    start = time.perf_counter()
+    response = session.get(url, headers=headers, timeout=30)
+    elapsed = (time.perf_counter() - start) * 1000
+    if response.status_code != 200:
+        raise SystemExit(f"{url}: {response.status_code} {response.text[:300]}")
+    return elapsed
+
+
+def volume_part(full_url: str, empty_url: str, data: dict, *, rounds: int) -> None:
+    import requests
+
+    paths = {
+        "GET me/stats/": "/api/v1/me/stats/",
+        "GET courses/{id}/ (demo course)": f"/api/v1/courses/{data['demo_course']}/",
+        "GET courses/{id}/ (200 lessons)": f"/api/v1/courses/{data['big_course']}/",
+    }
+    tokens = data["tokens"][:10]
+    out("## Latency with 1,000,000 interaction rows and with none")
+    out()
+    out(
+        f"Two gunicorn servers at once, one on the populated database and one on a copy whose "
+        f"UserExerciseInteraction table is empty; {rounds} sequential requests per endpoint per server, "
+        "interleaved (full, empty, full, ...), across 10 learners, after 20 warm-up requests each."
+    )
+    out()
+    out(
+        "| endpoint | full p50 ms | empty p50 ms | full mean | empty mean | full p95 | empty p95 "
+        "| full ÷ empty (p50) | ≤ 1.20 |"
+    )
+    out("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    with requests.Session() as full, requests.Session() as empty:
+        for name, path in paths.items():
+            timings = {"full": [], "empty": []}
+            for i in range(rounds + 20):
+                headers = {"X-Session-Token": tokens[i % len(tokens)]}
+                for label, session, base in (("full", full, full_url), ("empty", empty, empty_url)):
+                    ms = timed(session, base + path, headers)
+                    if i >= 20:
+                        timings[label].append(ms)
+            f, e = timings["full"], timings["empty"]
+            f95, e95 = statistics.quantiles(f, n=20)[-1], statistics.quantiles(e, n=20)[-1]
+            ratio = statistics.median(f) / statistics.median(e)
+            out(
+                f"| {name} | {statistics.median(f):.2f} | {statistics.median(e):.2f} | {statistics.mean(f):.2f} | "
+                f"{statistics.mean(e):.2f} | {f95:.2f} | {e95:.2f} | {ratio:.2f} | "
+                f"{'met' if ratio <= 1.2 else 'MISSED'} |"
+            )
+    out()
+
+
+def explain_part(data: dict) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of every query stats and the course trees run, captured from the real views."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_X_SESSION_TOKEN=data["tokens"][0])
+    out("## Query plans on the populated database")
+    out()
+    for name, path in [
+        ("GET me/stats/", "/api/v1/me/stats/"),
+        ("GET courses/{id}/ (demo course)", f"/api/v1/courses/{data['demo_course']}/"),
+        ("GET courses/{id}/ (200 lessons)", f"/api/v1/courses/{data['big_course']}/"),
+    ]:
+        client.get(path)  # warm caches (content types, prepared state)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200, response.content[:300]
+        out(f"### {name}: {len(queries)} queries")
+        out()
+        for query in queries:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}")
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            shown = sql.replace(data["tokens"][0], "<session token>")  # a bench learner's credential
+            out("```")
+            out(shown if len(shown) < 600 else shown[:600] + " …")
+            out(plan)
+            out("```")
+        out()
+
+
+def make_empty_copy(source: str) -> str:
+    target = f"{source}_empty"
+    with admin_connect() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        # CREATE DATABASE ... TEMPLATE needs the source idle.
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [source],
+        )
+        conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+    with admin_connect(target) as conn:
+        conn.execute("TRUNCATE progress_userexerciseinteraction")
+        conn.execute("VACUUM ANALYZE progress_userexerciseinteraction")
+    return target
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", default=BENCH_DB)
+    parser.add_argument("--users", type=int, default=12, help="concurrent locust users (one learner each)")
+    parser.add_argument("--duration", type=int, default=15, help="seconds per phase and round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of all phases")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--phases", nargs="+", default=PHASES, choices=PHASES)
+    parser.add_argument("--requests", type=int, default=300, help="requests per endpoint in the volume comparison")
+    parser.add_argument("--skip-volume", action="store_true", help="only the throughput part")
+    args = parser.parse_args(argv)
+
+    if not database_exists(args.database):
+        subprocess.run([PYTHON, str(ROOT / "bench" / "populate.py"), "--database", args.database], check=True)
+    django_setup(args.database)
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0, interactive=False)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM accounts_user")
+        learners = cursor.fetchone()[0]
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'progress_userexerciseinteraction'")
+        interactions = cursor.fetchone()[0]
+    if learners < 10_000 or interactions < 1_000_000:
+        connection.close()
+        subprocess.run([PYTHON, str(ROOT / "bench" / "populate.py"), "--database", args.database], check=True)
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    run_dir = RESULTS / stamp
+    run_dir.mkdir(parents=True, exist_ok=True)
+    data = prepare_learners(max(args.users, 10))
+    data_file = run_dir / "learners.json"
+    data_file.write_text(json.dumps(data), encoding="utf-8")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT COUNT(*) FROM accounts_user), (SELECT COUNT(*) FROM progress_userexerciseinteraction), "
+            "(SELECT COUNT(*) FROM progress_lessonsession), (SELECT COUNT(*) FROM courses_lesson), version()"
+        )
+        users, answers, sessions, lessons, version = cursor.fetchone()
+    connection.close()
+
+    out(f"# bench/run.py, {dt.datetime.now():%Y-%m-%d %H:%M}")
+    out()
+    out(
+        f"Database {args.database}: {users:,} learners, {answers:,} interactions, {sessions:,} lesson sessions, "
+        f"{lessons:,} lessons. {version.split(',')[0]}; {os.cpu_count()} CPUs shared by gunicorn, PostgreSQL and "
+        "locust."
+    )
+    out()
+    with gunicorn(args.database, workers=args.workers) as url:
+        load_part(url, args, data_file, run_dir)
+    if not args.skip_volume:
+        empty_db = make_empty_copy(args.database)
+        with (
+            gunicorn(args.database, workers=1, cache_db=3) as full_url,
+            gunicorn(empty_db, workers=1, cache_db=4) as empty_url,
+        ):
+            volume_part(full_url, empty_url, data, rounds=args.requests)
+        explain_part(data)
+        connection.close()
+        with admin_connect() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{empty_db}" WITH (FORCE)')
+    report = RESULTS / f"report-{stamp}.md"
+    report.write_text(out.buffer.getvalue(), encoding="utf-8")
+    print(f"\nwritten to {report.relative_to(ROOT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

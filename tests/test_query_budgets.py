@@ -1,0 +1,193 @@
+"""Query budgets: every learner endpoint runs the same, exact number of queries on a small and on a large world.
+
+Counted through the real authentication (allauth's X-Session-Token: three queries of every request, see
+AUTH). gamification/tests/test_query_counts.py already holds start/answer/complete constant in the size
+of the lesson (force-authenticated); here they are held constant in the size of the learner's history
+and of the course.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from audit.models import UserActivityLog
+from bench.populate import generate_course
+from courses.selectors import course_lessons
+from courses.tests.factories import CourseFactory
+from gamification.models import Achievement, UserAchievement, UserDailyXP
+from progress.models import LessonSession, UserExerciseInteraction
+from tests.conftest import play, token_client
+
+pytestmark = pytest.mark.django_db
+
+# allauth's session-token lookup: session exists, session load, user.
+AUTH = 3
+
+BUDGETS = {  # queries besides AUTH; in tests every atomic block adds SAVEPOINT and RELEASE (two queries)
+    "GET languages/": AUTH + 2,
+    "GET exercise-types/": AUTH + 2,
+    "GET achievements/": AUTH + 2,
+    "GET courses/": AUTH + 2,
+    "GET courses/{id}/": AUTH + 9,
+    "GET lessons/{id}/": AUTH + 3,
+    "GET enrollments/": AUTH + 2,
+    "GET enrollments/{id}/": AUTH + 5,
+    "GET sessions/{id}/": AUTH + 1,
+    "GET me/": AUTH,
+    "GET me/stats/": AUTH + 2,
+    "GET me/xp-history/": AUTH + 1,
+    "GET me/achievements/": AUTH + 2,
+    "GET me/activity/": AUTH + 2,
+    "GET me/export/": AUTH + 13,
+    "POST lessons/{id}/sessions/": AUTH + 21,
+    "POST sessions/{id}/answers/": AUTH + 13,
+    "POST sessions/{id}/complete/": AUTH + 23,
+    "PATCH me/": AUTH + 7,
+    "POST enrollments/": AUTH + 13,
+    "DELETE enrollments/{id}/": AUTH + 7,
+}
+
+SIZES = {
+    # sections, units per section, lessons per unit, lessons the learner completed, extra history rows
+    "small": {"course": (1, 1, 3), "played": 1, "history": 0},
+    "large": {"course": (3, 3, 5), "played": 6, "history": 400},
+}
+
+
+def add_history(user, course, rows: int) -> None:
+    """Bulk history as a long-time learner has it: answers, days of XP, activity, and other learners' rows."""
+    if not rows:
+        return
+    session = LessonSession.objects.filter(user=user, status="completed").first()
+    exercise_id = UserExerciseInteraction.objects.filter(session=session).values_list("exercise_id", flat=True)[0]
+    now = timezone.now()
+    UserExerciseInteraction.objects.bulk_create(
+        UserExerciseInteraction(
+            user=user,
+            session=session,
+            exercise_id=exercise_id,
+            answer={"text": "x"},
+            is_correct=False,
+            feedback="wrong",
+            created_at=now - dt.timedelta(minutes=i),
+        )
+        for i in range(rows)
+    )
+    today = user.local_date(now)
+    UserDailyXP.objects.bulk_create(
+        UserDailyXP(user=user, date=today - dt.timedelta(days=day), xp=day % 40, goal=20) for day in range(1, 90)
+    )
+    UserActivityLog.objects.bulk_create(
+        UserActivityLog(user=user, action="login", created_at=now - dt.timedelta(hours=i)) for i in range(rows)
+    )
+    for _ in range(5):
+        someone = UserFactory()
+        UserActivityLog.objects.bulk_create(UserActivityLog(user=someone, action="login") for _ in range(20))
+        UserDailyXP.objects.create(user=someone, date=today, xp=5, goal=10)
+
+
+@pytest.fixture(params=list(SIZES))
+def world(request, reference_data):
+    size = SIZES[request.param]
+    sections, units, lessons_per_unit = size["course"]
+    course = generate_course(sections=sections, units_per_section=units, lessons_per_unit=lessons_per_unit)
+    lessons = list(course_lessons(course=course))
+    client = token_client(UserFactory())
+    enrolled = client.post("/api/v1/enrollments/", {"course": course.pk})
+    assert enrolled.status_code == 201
+    completed = [play(client, lesson)["id"] for lesson in lessons[: size["played"]]]
+    add_history(client.user, course, size["history"])
+    # Every badge already earned, so the measured completion unlocks none in either world.
+    UserAchievement.objects.bulk_create(
+        UserAchievement(
+            user=client.user,
+            achievement=a,
+            progress=a.threshold,
+            unlocked_at=timezone.now(),
+            unlocked_on=timezone.localdate(),
+        )
+        for a in Achievement.objects.exclude(user_achievements__user=client.user)
+    )
+    UserAchievement.objects.filter(user=client.user).update(
+        unlocked_at=timezone.now(), unlocked_on=timezone.localdate()
+    )
+    return {
+        "size": request.param,
+        "client": client,
+        "course": course,
+        "enrollment": enrolled.json()["id"],
+        "completed_session": completed[-1],
+        "next_lesson": lessons[size["played"]],
+        "other_course": CourseFactory(),
+    }
+
+
+def count(client, method: str, path: str, body=None) -> tuple[int, object, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        response = (
+            getattr(client, method)(path, body, format="json") if body is not None else getattr(client, method)(path)
+        )
+    assert response.status_code < 300, (method, path, response.status_code, response.content[:300])
+    return len(queries), response, [q["sql"] for q in queries]
+
+
+def test_every_learner_endpoint_keeps_its_budget(world):
+    client = world["client"]
+    measured: dict[str, tuple[int, list[str]]] = {}
+
+    def measure(name: str, method: str, path: str, body=None):
+        n, response, sql = count(client, method, path, body)
+        measured[name] = (n, sql)
+        return response
+
+    measure("GET languages/", "get", "/api/v1/languages/")
+    measure("GET exercise-types/", "get", "/api/v1/exercise-types/")
+    measure("GET achievements/", "get", "/api/v1/achievements/")
+    measure("GET courses/", "get", "/api/v1/courses/")
+    measure("GET courses/{id}/", "get", f"/api/v1/courses/{world['course'].pk}/")
+    measure("GET lessons/{id}/", "get", f"/api/v1/lessons/{world['next_lesson'].pk}/")
+    measure("GET enrollments/", "get", "/api/v1/enrollments/")
+    measure("GET enrollments/{id}/", "get", f"/api/v1/enrollments/{world['enrollment']}/")
+    measure("GET sessions/{id}/", "get", f"/api/v1/sessions/{world['completed_session']}/")
+    measure("GET me/", "get", "/api/v1/me/")
+    measure("GET me/stats/", "get", "/api/v1/me/stats/")
+    measure("GET me/xp-history/", "get", "/api/v1/me/xp-history/?days=30")
+    measure("GET me/achievements/", "get", "/api/v1/me/achievements/")
+    measure("GET me/activity/", "get", "/api/v1/me/activity/")
+    measure("GET me/export/", "get", "/api/v1/me/export/")
+
+    session = measure("POST lessons/{id}/sessions/", "post", f"/api/v1/lessons/{world['next_lesson'].pk}/sessions/")
+    session_id = session.json()["id"]
+    from exercises.models import Exercise
+    from tests.answers import correct_answer
+
+    items = session.json()["exercises"]
+    exercises = {e.pk: e for e in Exercise.objects.filter(pk__in=[i["id"] for i in items])}
+    for item in items[:-1]:
+        body = {"exercise": item["id"], "answer": correct_answer(exercises[item["id"]])}
+        assert client.post(f"/api/v1/sessions/{session_id}/answers/", body, format="json").status_code == 200
+    last = items[-1]["id"]
+    measure(
+        "POST sessions/{id}/answers/",
+        "post",
+        f"/api/v1/sessions/{session_id}/answers/",
+        {"exercise": last, "answer": correct_answer(exercises[last]), "time_ms": 800},
+    )
+    measure("POST sessions/{id}/complete/", "post", f"/api/v1/sessions/{session_id}/complete/")
+    measure("PATCH me/", "patch", "/api/v1/me/", {"display_name": "Budget"})
+    other = measure("POST enrollments/", "post", "/api/v1/enrollments/", {"course": world["other_course"].pk})
+    measure("DELETE enrollments/{id}/", "delete", f"/api/v1/enrollments/{other.json()['id']}/")
+
+    report = {name: n for name, (n, _) in measured.items()}
+    wrong = {name: (n, BUDGETS.get(name)) for name, n in report.items() if n != BUDGETS.get(name)}
+    detail = "\n\n".join(
+        f"{name}: {n} queries (budget {b})\n" + "\n".join(measured[name][1]) for name, (n, b) in wrong.items()
+    )
+    assert not wrong, f"{world['size']} world: {wrong}\n{detail}"
+    assert set(report) == set(BUDGETS)
