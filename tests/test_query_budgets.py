@@ -26,8 +26,8 @@ from tests.conftest import play, token_client
 
 pytestmark = pytest.mark.django_db
 
-# allauth's session-token lookup: session exists, session load, user.
-AUTH = 3
+# allauth's session-token lookup: the session comes from the cache (SESSION_ENGINE cached_db), then the user.
+AUTH = 1
 
 BUDGETS = {  # queries besides AUTH; in tests every atomic block adds SAVEPOINT and RELEASE (two queries)
     "GET languages/": AUTH + 2,
