@@ -1,4 +1,6 @@
-"""PostgreSQL triggers that keep `updated_at` current for every write, QuerySet.update() and raw SQL included.
+"""Content-table triggers: `updated_at` kept current and the content revision bumped on every write.
+
+The `updated_at` trigger (PostgreSQL) covers QuerySet.update() and raw SQL too.
 
 Reusable by any app: add `updated_at_trigger_operation("app_table", ...)` to a migration. On other
 databases the operation does nothing (auto_now still covers Model.save()).
@@ -55,3 +57,64 @@ def _drop(tables):
 def updated_at_trigger_operation(*tables: str) -> migrations.RunPython:
     """A migration operation installing the updated_at trigger on the given tables (PostgreSQL only)."""
     return migrations.RunPython(_create(tables), _drop(tables), elidable=False)
+
+
+# Bumps the single ContentRevision row (creating it if a flush removed it) after any write to a content table.
+_BUMP_SQL = (
+    "INSERT INTO courses_contentrevision (id, revision) VALUES (1, 1) "
+    "ON CONFLICT (id) DO UPDATE SET revision = courses_contentrevision.revision + 1"
+)
+_PG_BUMP_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION lingo_bump_content_revision() RETURNS trigger AS $$
+BEGIN
+    {_BUMP_SQL};
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def _revision_trigger_names(table: str) -> dict[str, str]:
+    return {event: f"{table}_content_rev_{event.lower()}"[:63] for event in ("INSERT", "UPDATE", "DELETE")}
+
+
+def _create_revision_triggers(tables):
+    def forwards(apps, schema_editor):
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            schema_editor.execute(_PG_BUMP_FUNCTION)
+        for table in tables:
+            quoted = schema_editor.quote_name(table)
+            if vendor == "postgresql":
+                name = schema_editor.quote_name(f"{table}_content_revision"[:63])
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {quoted}")
+                schema_editor.execute(
+                    f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {quoted} "
+                    "FOR EACH STATEMENT EXECUTE FUNCTION lingo_bump_content_revision()"
+                )
+            elif vendor == "sqlite":  # row-level triggers only; content writes are few
+                for event, name in _revision_trigger_names(table).items():
+                    schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+                    schema_editor.execute(f"CREATE TRIGGER {name} AFTER {event} ON {quoted} BEGIN {_BUMP_SQL}; END")
+
+    return forwards
+
+
+def _drop_revision_triggers(tables):
+    def backwards(apps, schema_editor):
+        vendor = schema_editor.connection.vendor
+        for table in tables:
+            quoted = schema_editor.quote_name(table)
+            if vendor == "postgresql":
+                name = schema_editor.quote_name(f"{table}_content_revision"[:63])
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {quoted}")
+            elif vendor == "sqlite":
+                for name in _revision_trigger_names(table).values():
+                    schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+    return backwards
+
+
+def content_revision_trigger_operation(*tables: str) -> migrations.RunPython:
+    """A migration operation making writes to these tables bump ContentRevision (PostgreSQL and SQLite)."""
+    return migrations.RunPython(_create_revision_triggers(tables), _drop_revision_triggers(tables), elidable=False)

@@ -262,3 +262,20 @@ class LessonPrerequisite(TimestampedModel):
             errors = prerequisite_errors(lesson=self.lesson, requires=self.requires, exclude_pk=self.pk)
             if errors:
                 raise ValidationError({"requires": errors})
+
+
+class ContentRevision(models.Model):
+    """A counter that database triggers bump on every write to a content table (courses and exercises).
+
+    Caches of learner-facing content (the course tree, lessons to play) are keyed by it, so an edit made
+    anywhere — admin, import, API, QuerySet.update() or raw SQL — is visible on the next request.
+    """
+
+    revision = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="content_revision_singleton")]
+        default_permissions = ()  # internal: no one edits it, not even content editors
+
+    def __str__(self) -> str:
+        return f"content revision {self.revision}"

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from courses.lesson_status import lesson_statuses
-from courses.models import Course, Language, Lesson, LessonPrerequisite, Section, Unit
+from courses.models import ContentRevision, Course, Language, Lesson, LessonPrerequisite, Section, Unit
+
+T = TypeVar("T")
 
 
 def user_sees_unpublished(user) -> bool:
@@ -53,9 +60,9 @@ def lesson_effective_xp(lesson: Lesson | int) -> int:
     return lessons_with_xp().get(pk=lesson_id).effective_xp_reward
 
 
-def course_tree(*, course_id: int, user) -> tuple[Course, dict[int, str] | None]:
+def course_tree(*, course_id: int) -> Course:
     """A course with sections, units and lessons (with XP and prerequisites) loaded in five queries,
-    plus the learner's lesson statuses when enrolled (courses.lesson_status). Raises Course.DoesNotExist.
+    whether published or not (callers check visibility). Raises Course.DoesNotExist.
     """
     lessons = (
         lessons_with_xp()
@@ -64,9 +71,48 @@ def course_tree(*, course_id: int, user) -> tuple[Course, dict[int, str] | None]
     )
     units = Unit.objects.order_by("position", "pk").prefetch_related(Prefetch("lessons", queryset=lessons))
     sections = Section.objects.order_by("position", "pk").prefetch_related(Prefetch("units", queryset=units))
-    courses = course_list(user=user).prefetch_related(Prefetch("sections", queryset=sections))
-    course = courses.get(pk=course_id)
-    return course, lesson_statuses(user=user, course=course)
+    courses = Course.objects.select_related("from_language", "to_language").prefetch_related(
+        Prefetch("sections", queryset=sections)
+    )
+    return courses.get(pk=course_id)
+
+
+def tree_prerequisites(tree: dict) -> dict[int, list[int]]:
+    """{lesson id: [required lesson ids]} for every lesson of a serialized course tree."""
+    return {
+        lesson["id"]: lesson["requires"]
+        for section in tree["sections"]
+        for unit in section["units"]
+        for lesson in unit["lessons"]
+    }
+
+
+def tree_with_statuses(*, tree: dict, user) -> dict:
+    """The serialized tree with each lesson's status for this learner (None when not enrolled)."""
+    statuses = lesson_statuses(user=user, course=tree["id"], prerequisites=tree_prerequisites(tree))
+    for section in tree["sections"]:
+        for unit in section["units"]:
+            for lesson in unit["lessons"]:
+                lesson["status"] = statuses.get(lesson["id"]) if statuses is not None else None
+    return tree
+
+
+def content_revision() -> int:
+    """The content revision, bumped by database triggers on every content write (one query)."""
+    return ContentRevision.objects.filter(pk=1).values_list("revision", flat=True).first() or 0
+
+
+def content_cached(kind: str, *key, build: Callable[[], T]) -> T:
+    """`build()`'s result, cached until the content changes (the key holds the content revision).
+
+    What is cached must be the same for every learner; anything personal is added after.
+    """
+    cache_key = ":".join(["content", str(content_revision()), kind, *map(str, key)])
+    value = cache.get(cache_key)
+    if value is None:
+        value = build()
+        cache.set(cache_key, value, settings.CONTENT_CACHE_SECONDS)
+    return value
 
 
 def course_lessons(*, course: Course) -> QuerySet[Lesson]:

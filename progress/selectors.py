@@ -52,25 +52,29 @@ def lesson_is_unlocked(*, user, lesson: Lesson) -> bool:
     return not LessonPrerequisite.objects.filter(lesson=lesson).exclude(requires_id__in=completed).exists()
 
 
-def lesson_statuses(*, user, course: Course) -> dict[int, str] | None:
+def lesson_statuses(*, user, course: Course | int, prerequisites: dict[int, list[int]] | None = None):
     """Each lesson's status for the learner: locked, available or completed; None when not enrolled.
 
-    Four queries whatever the size of the course.
+    `prerequisites` ({lesson id: [required lesson ids]} for every lesson of the course) may come from a
+    cached course tree; then two queries, else four, whatever the size of the course.
     """
-    if not UserCourse.objects.filter(user=user, course=course).exists():
+    course_id = course.pk if isinstance(course, Course) else course
+    if not UserCourse.objects.filter(user=user, course_id=course_id).exists():
         return None
-    lesson_ids = list(Lesson.objects.filter(unit__section__course=course).values_list("pk", flat=True))
-    requirements: dict[int, list[int]] = {}
-    for lesson_id, requires_id in LessonPrerequisite.objects.filter(lesson_id__in=lesson_ids).values_list(
-        "lesson_id", "requires_id"
-    ):
-        requirements.setdefault(lesson_id, []).append(requires_id)
-    completed = completed_lesson_ids(user=user, course=course)
+    if prerequisites is None:
+        lesson_ids = Lesson.objects.filter(unit__section__course_id=course_id).values_list("pk", flat=True)
+        prerequisites = {lesson_id: [] for lesson_id in lesson_ids}
+        links = LessonPrerequisite.objects.filter(lesson_id__in=list(prerequisites)).values_list(
+            "lesson_id", "requires_id"
+        )
+        for lesson_id, requires_id in links:
+            prerequisites[lesson_id].append(requires_id)
+    completed = completed_lesson_ids(user=user, course=course_id)
     statuses = {}
-    for lesson_id in lesson_ids:
+    for lesson_id, requires in prerequisites.items():
         if lesson_id in completed:
             statuses[lesson_id] = COMPLETED
-        elif all(required in completed for required in requirements.get(lesson_id, [])):
+        elif all(required in completed for required in requires):
             statuses[lesson_id] = AVAILABLE
         else:
             statuses[lesson_id] = LOCKED

@@ -34,8 +34,11 @@ BUDGETS = {  # queries besides AUTH; in tests every atomic block adds SAVEPOINT 
     "GET exercise-types/": AUTH + 2,
     "GET achievements/": AUTH + 2,
     "GET courses/": AUTH + 2,
-    "GET courses/{id}/": AUTH + 9,
-    "GET lessons/{id}/": AUTH + 3,
+    # Content is cached under the content revision: first call (cold) and every later one (cached).
+    "GET courses/{id}/": AUTH + 8,
+    "GET courses/{id}/ (cached)": AUTH + 3,
+    "GET lessons/{id}/": AUTH + 4,
+    "GET lessons/{id}/ (cached)": AUTH + 1,
     "GET enrollments/": AUTH + 2,
     "GET enrollments/{id}/": AUTH + 5,
     "GET sessions/{id}/": AUTH + 1,
@@ -151,7 +154,9 @@ def test_every_learner_endpoint_keeps_its_budget(world):
     measure("GET achievements/", "get", "/api/v1/achievements/")
     measure("GET courses/", "get", "/api/v1/courses/")
     measure("GET courses/{id}/", "get", f"/api/v1/courses/{world['course'].pk}/")
+    measure("GET courses/{id}/ (cached)", "get", f"/api/v1/courses/{world['course'].pk}/")
     measure("GET lessons/{id}/", "get", f"/api/v1/lessons/{world['next_lesson'].pk}/")
+    measure("GET lessons/{id}/ (cached)", "get", f"/api/v1/lessons/{world['next_lesson'].pk}/")
     measure("GET enrollments/", "get", "/api/v1/enrollments/")
     measure("GET enrollments/{id}/", "get", f"/api/v1/enrollments/{world['enrollment']}/")
     measure("GET sessions/{id}/", "get", f"/api/v1/sessions/{world['completed_session']}/")

@@ -51,8 +51,8 @@ class LessonNodeSerializer(serializers.ModelSerializer):
         return [link.requires_id for link in lesson.prerequisite_links.all()]
 
     def get_status(self, lesson) -> str | None:
-        statuses = self.context.get("lesson_statuses")
-        return statuses.get(lesson.pk) if statuses is not None else None
+        # The learner's status is added per request to the shared, cached tree (courses.selectors).
+        return None
 
 
 class UnitNodeSerializer(serializers.ModelSerializer):

@@ -84,11 +84,18 @@ class CourseViewSet(CatalogViewSet):
 
     @extend_schema(responses=CourseTreeSerializer)
     def retrieve(self, request, *args, **kwargs):
+        course_id = object_id(kwargs["pk"])
         try:
-            course, statuses = selectors.course_tree(course_id=object_id(kwargs["pk"]), user=request.user)
+            tree = selectors.content_cached(
+                "course-tree",
+                course_id,
+                build=lambda: CourseTreeSerializer(selectors.course_tree(course_id=course_id)).data,
+            )
         except Course.DoesNotExist:
             raise NotFound("No such course.") from None
-        return Response(CourseTreeSerializer(course, context={"lesson_statuses": statuses}).data)
+        if not tree["is_published"] and not selectors.user_sees_unpublished(request.user):
+            raise NotFound("No such course.")
+        return Response(selectors.tree_with_statuses(tree=tree, user=request.user))
 
     @extend_schema(request=CourseInputSerializer, responses={201: CourseSerializer})
     def create(self, request, *args, **kwargs):

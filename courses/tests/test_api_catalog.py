@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import StaffFactory
@@ -221,14 +222,14 @@ def test_course_tree_carries_statuses_for_an_enrolled_learner(learner_client, mo
     first, second = course.sections.get().units.get().lessons.order_by("position")
     calls = []
 
-    def provider(*, user, course):
-        calls.append((user, course.pk))
+    def provider(*, user, course, prerequisites):
+        calls.append((user, course, prerequisites))
         return {first.pk: "completed", second.pk: "available"}
 
     monkeypatch.setattr(lesson_status, "_provider", provider)
     lessons = learner_client.get(f"/api/v1/courses/{course.pk}/").json()["sections"][0]["units"][0]["lessons"]
     assert [lesson["status"] for lesson in lessons] == ["completed", "available"]
-    assert calls == [(learner_client.user, course.pk)]
+    assert calls == [(learner_client.user, course.pk, {first.pk: [], second.pk: [first.pk]})]
 
 
 def test_course_tree_hides_unpublished_and_missing_courses(learner_client):
@@ -243,12 +244,30 @@ def test_course_tree_makes_the_same_number_of_queries_for_3_or_60_lessons(
     learner_client, django_assert_num_queries, lesson_count
 ):
     course = build_course(lesson_count, units=3)
-    # course, sections, units, lessons (with XP), prerequisite links
-    with django_assert_num_queries(5):
-        response = learner_client.get(f"/api/v1/courses/{course.pk}/")
-    lessons = [lesson for unit in response.json()["sections"][0]["units"] for lesson in unit["lessons"]]
+    # content revision; course, sections, units, lessons (with XP), prerequisite links
+    # (this module runs without the progress app's status provider: no enrollment query)
+    with django_assert_num_queries(6):
+        cold = learner_client.get(f"/api/v1/courses/{course.pk}/")
+    lessons = [lesson for unit in cold.json()["sections"][0]["units"] for lesson in unit["lessons"]]
     assert len(lessons) == lesson_count
     assert {lesson["xp_reward"] for lesson in lessons} == {2}
+    # The content is cached until it changes: only the content revision is read.
+    with django_assert_num_queries(1):
+        warm = learner_client.get(f"/api/v1/courses/{course.pk}/")
+    assert warm.json() == cold.json()
+
+
+def test_a_content_edit_by_any_path_reaches_the_cached_course_tree(learner_client):
+    course = build_course(2)
+    first = course.sections.get().units.get().lessons.order_by("position").first()
+    learner_client.get(f"/api/v1/courses/{course.pk}/")
+    # Raw SQL sends no signal and calls no save(): the database trigger bumps the content revision.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE courses_lesson SET title = %s WHERE id = %s", ["Raw title", first.pk])
+    tree = learner_client.get(f"/api/v1/courses/{course.pk}/").json()
+    assert tree["sections"][0]["units"][0]["lessons"][0]["title"] == "Raw title"
+    Course.objects.filter(pk=course.pk).update(is_published=False)
+    assert learner_client.get(f"/api/v1/courses/{course.pk}/").status_code == 404
 
 
 def test_learners_cannot_write_the_catalog(learner_client):

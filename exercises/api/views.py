@@ -59,8 +59,25 @@ class LessonViewSet(
     def retrieve(self, request, *args, **kwargs):
         query = AudioQualitySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        lesson = self._lesson(kwargs["pk"])
-        return self._play_response(lesson, audio_quality=query.validated_data["audio_quality"])
+        audio_quality = query.validated_data["audio_quality"]
+        lesson_id = object_id(kwargs["pk"])
+
+        def build() -> dict:
+            lesson = Lesson.objects.select_related("unit__section__course").get(pk=lesson_id)
+            links = list(selectors.lesson_exercises_for_play(lesson))
+            context = {"lesson_exercises": links, "audio_quality": audio_quality}
+            return {
+                "is_published": lesson.unit.section.course.is_published,
+                "lesson": LessonPlaySerializer(lesson, context=context).data,
+            }
+
+        try:
+            play = course_selectors.content_cached("lesson-play", lesson_id, audio_quality, build=build)
+        except Lesson.DoesNotExist:
+            raise NotFound("No such lesson.") from None
+        if not play["is_published"] and not course_selectors.user_sees_unpublished(request.user):
+            raise NotFound("No such lesson.")
+        return Response(play["lesson"])
 
     @extend_schema(request=LessonInputSerializer, responses={201: LessonPlaySerializer})
     def create(self, request, *args, **kwargs):

@@ -5,8 +5,9 @@ from django.contrib.auth.models import Permission
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import StaffFactory
-from courses.models import Lesson
+from courses.models import Course, Lesson
 from courses.tests.factories import CourseFactory, LessonFactory, UnitFactory
+from exercises.models import Exercise
 
 from .factories import ExerciseFactory, ExerciseTypeFactory, LessonExerciseFactory
 
@@ -84,10 +85,32 @@ def test_lesson_makes_the_same_number_of_queries_for_3_or_60_exercises(
     learner_client, django_assert_num_queries, exercise_count
 ):
     lesson = lesson_with(exercise_count)
-    # lesson with unit/section/course, lesson exercises with exercise/type/audio, options
-    with django_assert_num_queries(3):
-        response = learner_client.get(f"/api/v1/lessons/{lesson.pk}/")
-    assert len(response.json()["exercises"]) == exercise_count
+    # content revision; lesson with unit/section/course; lesson exercises with exercise/type/audio; options
+    with django_assert_num_queries(4):
+        cold = learner_client.get(f"/api/v1/lessons/{lesson.pk}/")
+    assert len(cold.json()["exercises"]) == exercise_count
+    # Cached until the content changes: only the content revision is read.
+    with django_assert_num_queries(1):
+        warm = learner_client.get(f"/api/v1/lessons/{lesson.pk}/")
+    assert warm.json() == cold.json()
+
+
+def test_a_content_edit_by_any_path_reaches_the_cached_lesson(learner_client):
+    lesson = lesson_with(3)
+    assert learner_client.get(f"/api/v1/lessons/{lesson.pk}/").json()["title"] == lesson.title
+    # QuerySet.update() sends no signal and calls no save(): the database trigger bumps the content revision.
+    Exercise.objects.filter(lesson_links__lesson=lesson).update(prompt="Changed prompt")
+    Lesson.objects.filter(pk=lesson.pk).update(title="Changed title")
+    body = learner_client.get(f"/api/v1/lessons/{lesson.pk}/").json()
+    assert body["title"] == "Changed title"
+    assert {exercise["prompt"] for exercise in body["exercises"]} == {"Changed prompt"}
+
+
+def test_unpublishing_a_course_hides_its_cached_lesson(learner_client):
+    lesson = lesson_with(3)
+    assert learner_client.get(f"/api/v1/lessons/{lesson.pk}/").status_code == 200
+    Course.objects.filter(pk=lesson.unit.section.course_id).update(is_published=False)
+    assert learner_client.get(f"/api/v1/lessons/{lesson.pk}/").status_code == 404
 
 
 def test_learners_cannot_create_or_change_lessons(learner_client):
