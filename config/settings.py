@@ -235,6 +235,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "CefrLevelEnum": "courses.models.Course.Cefr",
+        "LessonSessionStatusEnum": "progress.models.LessonSession.Status",
+    },
 }
 
 # --- Learning rules (every number is a setting) ---------------------------------------------

@@ -69,3 +69,130 @@ class LearnerAchievementSerializer(serializers.Serializer):
 
     def get_unlocked(self, item) -> bool:
         return item.unlocked_at is not None
+
+
+# --- Response shapes (the views build these bodies; the serializers describe them in the OpenAPI schema,
+# so clients and the schemathesis run check them).
+
+
+class HeartsSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    max = serializers.IntegerField()
+    next_heart_at = serializers.DateTimeField(allow_null=True)
+
+
+class PlayExerciseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    type = serializers.CharField()
+    prompt = serializers.CharField()
+    difficulty = serializers.IntegerField()
+    time_limit_seconds = serializers.IntegerField(allow_null=True)
+    xp = serializers.IntegerField()
+    hints = serializers.ListField(child=serializers.CharField())
+    audio_url = serializers.CharField(allow_null=True)
+    content = serializers.DictField(help_text="Type-specific, never the answer.")
+    is_required = serializers.BooleanField()
+
+
+class SessionStartSerializer(LessonSessionSerializer):
+    hearts = HeartsSerializer()
+    exercises = PlayExerciseSerializer(many=True)
+
+    class Meta(LessonSessionSerializer.Meta):
+        fields = [*LessonSessionSerializer.Meta.fields, "hearts", "exercises"]
+
+
+class FeedbackSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = serializers.ListField(child=serializers.JSONField())
+
+
+class AnswerResultSerializer(serializers.Serializer):
+    interaction = serializers.IntegerField()
+    exercise = serializers.IntegerField()
+    correct = serializers.BooleanField()
+    feedback = FeedbackSerializer()
+    correct_answer = serializers.JSONField(help_text="The best correct answer, in the shape of the exercise's type.")
+    hearts = HeartsSerializer()
+    hearts_remaining = serializers.IntegerField()
+    session_status = serializers.ChoiceField(choices=LessonSession.Status.choices)
+    session = LessonSessionSerializer()
+
+
+class CompletionXpSerializer(serializers.Serializer):
+    lesson = serializers.IntegerField()
+    perfect_bonus = serializers.IntegerField()
+    achievements = serializers.IntegerField()
+
+
+class CompletionCourseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    xp = serializers.IntegerField(allow_null=True)
+    completion_percent = serializers.IntegerField(allow_null=True)
+
+
+class CompletionStreakSerializer(serializers.Serializer):
+    current = serializers.IntegerField()
+    longest = serializers.IntegerField()
+    freezes = serializers.IntegerField()
+    extended = serializers.BooleanField()
+    freezes_used = serializers.IntegerField()
+    freezes_earned = serializers.IntegerField()
+
+
+class DayXpSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    xp = serializers.IntegerField()
+    goal = serializers.IntegerField()
+    goal_met = serializers.BooleanField()
+
+
+class UnlockedAchievementSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    xp_reward = serializers.IntegerField()
+    unlocked_at = serializers.DateTimeField()
+
+
+class CompletionSerializer(serializers.Serializer):
+    session = LessonSessionSerializer()
+    xp_awarded = serializers.IntegerField()
+    xp = CompletionXpSerializer()
+    score = serializers.IntegerField()
+    perfect = serializers.BooleanField()
+    total_xp = serializers.IntegerField()
+    course = CompletionCourseSerializer()
+    streak = CompletionStreakSerializer()
+    today = DayXpSerializer()
+    hearts = HeartsSerializer()
+    achievements_unlocked = UnlockedAchievementSerializer(many=True)
+
+
+class StatsStreakSerializer(serializers.Serializer):
+    current = serializers.IntegerField()
+    longest = serializers.IntegerField()
+    freezes = serializers.IntegerField()
+    freezes_max = serializers.IntegerField()
+    last_active_date = serializers.DateField(allow_null=True)
+    extended_today = serializers.BooleanField()
+
+
+class StatsHeartsSerializer(HeartsSerializer):
+    full_at = serializers.DateTimeField(allow_null=True)
+
+
+class MeStatsSerializer(serializers.Serializer):
+    total_xp = serializers.IntegerField()
+    streak = StatsStreakSerializer()
+    hearts = StatsHeartsSerializer()
+    today = DayXpSerializer()
+    lessons_completed = serializers.IntegerField()
+    perfect_lessons = serializers.IntegerField()
+    courses_completed = serializers.IntegerField()
+
+
+class XpHistorySerializer(serializers.Serializer):
+    days = serializers.IntegerField()
+    timezone = serializers.CharField()
+    results = DayXpSerializer(many=True)

@@ -16,10 +16,15 @@ from exercises.play import exercise_play_payload
 from gamification import selectors, services
 from gamification.api.session_serializers import (
     AnswerInputSerializer,
+    AnswerResultSerializer,
+    CompletionSerializer,
     LearnerAchievementSerializer,
     LessonSessionSerializer,
+    MeStatsSerializer,
     SessionStartQuerySerializer,
+    SessionStartSerializer,
     XpHistoryQuerySerializer,
+    XpHistorySerializer,
 )
 from gamification.idempotency import MAX_KEY_LENGTH, idempotent_call, request_fingerprint
 from progress import selectors as progress_selectors
@@ -54,7 +59,7 @@ class LessonSessionStartView(APIView):
     @extend_schema(
         request=None,
         parameters=[OpenApiParameter("audio_quality", OpenApiTypes.STR, enum=["low", "medium", "high"])],
-        responses={201: OpenApiTypes.OBJECT},
+        responses={201: SessionStartSerializer},
     )
     def post(self, request, lesson_id: int):
         query = SessionStartQuerySerializer(data=request.query_params)
@@ -83,7 +88,7 @@ class LessonSessionAnswerView(APIView):
     @extend_schema(
         request=AnswerInputSerializer,
         parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: AnswerResultSerializer},
     )
     def post(self, request, pk: int):
         data = AnswerInputSerializer(data=request.data)
@@ -121,7 +126,7 @@ class LessonSessionCompleteView(APIView):
     @extend_schema(
         request=None,
         parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: CompletionSerializer},
     )
     def post(self, request, pk: int):
         def produce():
@@ -172,13 +177,13 @@ class LessonSessionCompleteView(APIView):
 
 
 class MeStatsView(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: MeStatsSerializer})
     def get(self, request):
         return Response(selectors.me_stats(user=request.user))
 
 
 class MeXpHistoryView(APIView):
-    @extend_schema(parameters=[XpHistoryQuerySerializer], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[XpHistoryQuerySerializer], responses={200: XpHistorySerializer})
     def get(self, request):
         query = XpHistoryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
