@@ -57,6 +57,12 @@ class Learner(FastHttpUser):
     def floor(self):
         self.client.get("/health/floor", name="GET /health/floor (floor)")
 
+    @tag("me")
+    @task
+    def me(self):
+        # The cheapest learner endpoint: DRF, the X-Session-Token sign-in, throttling, one primary-key query.
+        self.get(f"{API}/me/", "GET me/ (signed-in floor)")
+
     @tag("tree")
     @task
     def course_tree(self):

@@ -34,7 +34,7 @@ from bench.common import BENCH_DB, PYTHON, RESULTS, ROOT, admin_connect, databas
 
 VENV_BIN = Path(PYTHON).parent
 FLOOR = "GET /health/floor (floor)"
-PHASES = ["floor", "tree", "tree_big", "lesson", "stats", "answer", "flow"]
+PHASES = ["floor", "me", "tree", "tree_big", "lesson", "stats", "answer", "flow"]
 TARGETS = {  # endpoint name → minimum share of the floor's throughput (the targets)
     "POST sessions/{id}/answers/ (answer)": 0.50,
     "GET lessons/{id}/ (lesson)": 0.60,

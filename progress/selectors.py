@@ -39,7 +39,7 @@ def completed_lesson_ids(*, user, course: Course | int) -> set[int]:
     course_id = course.pk if isinstance(course, Course) else course
     return set(
         UserLessonProgress.objects.filter(
-            user=user, lesson__unit__section__course_id=course_id, status=UserLessonProgress.Status.COMPLETED
+            user=user, course_id=course_id, status=UserLessonProgress.Status.COMPLETED
         ).values_list("lesson_id", flat=True)
     )
 

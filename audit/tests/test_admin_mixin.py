@@ -6,8 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from audit.models import SystemAuditLog
-from audit.tests.admin_forms import admin_form_data
 from courses.models import Lesson, LessonPrerequisite
+from tests.admin_forms import admin_form_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("audit.tests.admin_site")]
 

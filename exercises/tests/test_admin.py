@@ -12,8 +12,8 @@ from audit.models import SystemAuditLog
 from courses.models import Course, Language, Lesson, LessonPrerequisite, Section, Unit
 from courses.tests.factories import CourseFactory, LessonFactory, LessonPrerequisiteFactory, SectionFactory, UnitFactory
 from exercises.models import AudioFile, Exercise, ExerciseOption, ExerciseType, LessonExercise
+from tests.admin_forms import add_inline_row, admin_form_data
 
-from .admin_helpers import add_inline_row, admin_form_data
 from .conftest import DEMO_COURSE
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Build an admin form POST from the page the admin rendered, as a browser would submit it."""
+"""Build an admin form POST from the page the admin rendered, as a browser would submit it (shared by app tests)."""
 
 from __future__ import annotations
 
