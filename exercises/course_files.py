@@ -275,20 +275,7 @@ def _read_exercise(
     item = reader.mapping(
         item,
         path,
-        {
-            "key",
-            "type",
-            "prompt",
-            "content",
-            "answers",
-            "hints",
-            "difficulty",
-            "time_limit_seconds",
-            "xp_override",
-            "audio",
-            "required",
-            "options",
-        },
+        {*EXERCISE_FIELDS, "audio", "required", "options"},
         {"type", "prompt"},
     )
     if item is None:
