@@ -10,10 +10,10 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str(
-    "SECRET_KEY",
-    default="django-insecure-local-only-key-do-not-use-in-production" if DEBUG else environ.Env.NOTSET,
-)
+# Without SECRET_KEY, tooling (makemigrations, check, tests) still runs on a known development key; serving
+# refuses it unless DEBUG (config/wsgi.py), and `check --deploy` reports it (security.W009).
+DEVELOPMENT_SECRET_KEY = "django-insecure-local-only-key-do-not-use-in-production"  # noqa: S105 (public on purpose)
+SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -69,3 +69,33 @@ def test_api_calls_beyond_the_rate_are_429(learner_client, monkeypatch):
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/min", "anon": "3/min"})
     statuses = [learner_client.get("/api/v1/me/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+@pytest.mark.parametrize(
+    ("env", "serves"),
+    [
+        ({"DEBUG": "0"}, False),
+        ({"DEBUG": "0", "SECRET_KEY": "a-real-secret-key-for-this-test-0123456789-abcdefghijklmnop"}, True),
+        ({"DEBUG": "1"}, True),
+    ],
+)
+def test_serving_refuses_the_development_secret_key_unless_debug(env, serves):
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=settings.BASE_DIR,
+        env={**clean, "DATABASE_URL": "sqlite:///:memory:", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (result.returncode == 0) is serves, result.stderr[-500:]
+    if not serves:
+        assert "Set the SECRET_KEY environment variable" in result.stderr
