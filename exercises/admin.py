@@ -16,9 +16,8 @@ from django.utils.html import format_html
 from audit.admin_mixins import AuditedModelAdmin
 from courses.admin_forms import OrderedInlineFormSet
 from courses.models import Lesson, LessonPrerequisite
-from exercises.api.serializers import LessonPlaySerializer
+from exercises.api.serializers import lesson_play_data
 from exercises.models import AudioFile, Exercise, ExerciseOption, ExerciseType, LessonExercise
-from exercises.selectors import lesson_exercises_for_play
 from exercises.validation import exercise_content_errors
 
 TIMESTAMPS = ("created_at", "updated_at")
@@ -124,8 +123,7 @@ class LessonAdmin(SortableAdminBase, AuditedModelAdmin):
         quality = request.GET.get("audio_quality", "medium")
         if quality not in AudioFile.Quality.values:
             quality = "medium"
-        context = {"lesson_exercises": list(lesson_exercises_for_play(lesson)), "audio_quality": quality}
-        payload = LessonPlaySerializer(lesson, context=context).data
+        payload = lesson_play_data(lesson, audio_quality=quality)
         return TemplateResponse(
             request,
             "admin/exercises/lesson/preview.html",

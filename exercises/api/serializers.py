@@ -5,6 +5,7 @@ from rest_framework import serializers
 from courses.models import Lesson, Unit
 from exercises.models import AudioFile, ExerciseType
 from exercises.play import exercise_play_payload
+from exercises.selectors import lesson_exercises_for_play
 
 
 class ExerciseTypeSerializer(serializers.ModelSerializer):
@@ -58,3 +59,9 @@ class LessonInputSerializer(serializers.ModelSerializer):
 
 class AudioQualitySerializer(serializers.Serializer):
     audio_quality = serializers.ChoiceField(choices=AudioFile.Quality.values, default="medium", required=False)
+
+
+def lesson_play_data(lesson: Lesson, *, audio_quality: str = "medium") -> dict:
+    """The lesson as a learner plays it (GET lessons/{id}/, and the admin preview): constant queries, no answers."""
+    context = {"lesson_exercises": list(lesson_exercises_for_play(lesson)), "audio_quality": audio_quality}
+    return LessonPlaySerializer(lesson, context=context).data

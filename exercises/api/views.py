@@ -16,6 +16,7 @@ from exercises.api.serializers import (
     ExerciseTypeSerializer,
     LessonInputSerializer,
     LessonPlaySerializer,
+    lesson_play_data,
 )
 from exercises.models import ExerciseType
 
@@ -42,9 +43,7 @@ class LessonViewSet(
     serializer_class = LessonPlaySerializer
 
     def _play_response(self, lesson, *, audio_quality="medium", status_code=status.HTTP_200_OK):
-        links = list(selectors.lesson_exercises_for_play(lesson))
-        context = {"lesson_exercises": links, "audio_quality": audio_quality}
-        return Response(LessonPlaySerializer(lesson, context=context).data, status=status_code)
+        return Response(lesson_play_data(lesson, audio_quality=audio_quality), status=status_code)
 
     def _lesson(self, pk) -> Lesson:
         try:
@@ -64,11 +63,9 @@ class LessonViewSet(
 
         def build() -> dict:
             lesson = Lesson.objects.select_related("unit__section__course").get(pk=lesson_id)
-            links = list(selectors.lesson_exercises_for_play(lesson))
-            context = {"lesson_exercises": links, "audio_quality": audio_quality}
             return {
                 "is_published": lesson.unit.section.course.is_published,
-                "lesson": LessonPlaySerializer(lesson, context=context).data,
+                "lesson": lesson_play_data(lesson, audio_quality=audio_quality),
             }
 
         try:
