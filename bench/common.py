@@ -1,7 +1,12 @@
 """What every bench script shares: the benchmark database, the server's environment and Django set-up."""
 
+import contextlib
 import os
+import signal
+import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,3 +67,39 @@ def admin_connect(dbname: str = "postgres"):
 def database_exists(name: str) -> bool:
     with admin_connect() as conn:
         return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+@contextlib.contextmanager
+def gunicorn_process(env: dict[str, str], *, workers: int, extra_args: tuple[str, ...] = (), stop=signal.SIGTERM):
+    """`gunicorn config.wsgi` on a free loopback port in its own process group, once `/health/` answers.
+
+    Yields (process, base URL); stops the whole group with `stop` on the way out.
+    """
+    import requests
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    process = subprocess.Popen(
+        [gunicorn, "config.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", *extra_args],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(f"{url}/health/", timeout=2).status_code == 200:
+                    break
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield process, url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, stop)
+        process.wait(timeout=30)

@@ -20,8 +20,6 @@ import datetime as dt
 import io
 import json
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,7 +28,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BENCH_DB, PYTHON, RESULTS, ROOT, admin_connect, database_exists, django_setup, server_env
+from bench.common import (
+    BENCH_DB,
+    PYTHON,
+    RESULTS,
+    ROOT,
+    admin_connect,
+    database_exists,
+    django_setup,
+    gunicorn_process,
+    server_env,
+)
 
 VENV_BIN = Path(PYTHON).parent
 FLOOR = "GET /health/floor (floor)"
@@ -55,48 +63,11 @@ class Report:
 out = Report()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def gunicorn(database: str, *, workers: int, cache_db: int = 3):
-    port = free_port()
     env = server_env(database, CACHE_URL=f"redis://127.0.0.1:6379/{cache_db}")
-    process = subprocess.Popen(
-        [
-            str(VENV_BIN / "gunicorn"),
-            "config.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "--access-logfile",
-            "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    import requests
-
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(f"{url}/health/", timeout=5).status_code == 200:
-                    break
-            time.sleep(0.2)
-        else:
-            raise SystemExit("gunicorn did not start")
+    with gunicorn_process(env, workers=workers, extra_args=("--log-level", "warning")) as (_, url):
         yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 def prepare_learners(users: int) -> dict:

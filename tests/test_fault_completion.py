@@ -13,9 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -26,6 +23,7 @@ from django.db import connection
 
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from audit.models import UserActivityLog
+from bench.common import gunicorn_process
 from courses.models import Course
 from gamification.models import LearnerStats, UserAchievement, UserDailyXP, UserHeartsLog
 from progress.models import LessonSession, UserCourse, UserLessonProgress
@@ -38,12 +36,6 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCK_KEY = 740_021_117
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def database_url() -> str:
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
@@ -52,8 +44,7 @@ def database_url() -> str:
 
 @contextlib.contextmanager
 def server():
-    """gunicorn with the test settings on the test database, in its own process group."""
-    port = free_port()
+    """gunicorn with the test settings on the test database, in its own process group (killed, not stopped)."""
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="config.settings_test",
@@ -61,29 +52,8 @@ def server():
         CACHE_URL="locmemcache://",
         CONN_MAX_AGE="0",
     )
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    process = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
-        [gunicorn, "config.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}", "--timeout", "120"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            with contextlib.suppress(requests.ConnectionError):
-                if requests.get(f"{url}/health/", timeout=2).status_code == 200:
-                    break
-            time.sleep(0.1)
-        else:
-            raise AssertionError("gunicorn did not start")
-        yield process, url
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+    with gunicorn_process(env, workers=1, extra_args=("--timeout", "120"), stop=signal.SIGKILL) as served:
+        yield served
 
 
 def footprint(user, session_id: int) -> dict:
