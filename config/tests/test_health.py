@@ -64,7 +64,7 @@ def test_unknown_api_path_is_a_json_404(learner_client):
 
 
 def test_api_calls_beyond_the_rate_are_429(learner_client, monkeypatch):
-    from rest_framework.throttling import UserRateThrottle
+    from config.throttling import UserRateThrottle
 
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/min", "anon": "3/min"})
     statuses = [learner_client.get("/api/v1/me/").status_code for _ in range(4)]
