@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -98,8 +99,16 @@ def tree_with_statuses(*, tree: dict, user) -> dict:
 
 
 def content_revision() -> int:
-    """The content revision, bumped by database triggers on every content write (one query)."""
-    return ContentRevision.objects.filter(pk=1).values_list("revision", flat=True).first() or 0
+    """The content revision, bumped by database triggers on every content write (one query).
+
+    Every request for cached content reads it, so it is plain SQL: building the same ORM query each time
+    cost more than running it (0.45 ms against 0.19 ms measured, bench/README.md).
+    """
+    table = connection.ops.quote_name(ContentRevision._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT revision FROM {table} WHERE id = 1")  # noqa: S608 (a model's table name)
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def content_cached(kind: str, *key, build: Callable[[], T]) -> T:

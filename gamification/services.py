@@ -13,14 +13,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from audit.models import UserActivityLog
 from audit.services import activity_record
 from config.exceptions import DomainError, NotFound
 from exercises import grading
-from exercises.models import ExerciseOption, ExerciseType, LessonExercise
+from exercises.models import Exercise, ExerciseOption, ExerciseType, LessonExercise
 from exercises.selectors import lesson_exercises_for_play
 from gamification import rules
 from gamification.models import Achievement, LearnerStats, UserAchievement, UserDailyXP, UserHeartsLog
@@ -195,12 +195,22 @@ def lesson_session_start(*, user, lesson_id: int, request=None, now: dt.datetime
     return SessionStart(session=session, exercises=links, hearts=hearts)
 
 
+class SessionIdle(DomainError):
+    """The session was left idle too long and is over. The refusal undoes the transaction, so the caller
+    records the abandonment afterwards (progress_services.lesson_sessions_abandon_idle)."""
+
+    def __init__(self):
+        super().__init__("This session was abandoned after being idle.", code="session_finished")
+
+
 def _session_for_write(*, user, session_id: int, now: dt.datetime) -> LessonSession:
-    session = progress_selectors.session_list(user=user).select_for_update(of=("self",)).filter(pk=session_id).first()
+    """The learner's active session, locked (one query); 404 for anyone else's, 409 when it is over."""
+    session = LessonSession.objects.select_for_update().filter(user=user, pk=session_id).order_by().first()
     if session is None:
         raise NotFound("No such session.")
+    session.user = user
     if session.status == Status.ACTIVE and progress_services.session_is_idle(session, now):
-        raise DomainError("This session was abandoned after being idle.", code="session_finished")
+        raise SessionIdle()
     if session.status != Status.ACTIVE:
         raise DomainError(f"This session is {session.status}.", code="session_finished")
     return session
@@ -212,6 +222,22 @@ class AnswerOutcome:
     interaction: UserExerciseInteraction
     result: grading.GradeResult
     hearts: rules.Hearts
+
+
+def _exercise_for_answer(*, session: LessonSession, exercise_id: int) -> Exercise:
+    """The exercise with its type, if it belongs to the session's lesson and is not yet answered right (one query)."""
+    answered_right = UserExerciseInteraction.objects.filter(session=session, exercise=OuterRef("pk"), is_correct=True)
+    exercise = (
+        Exercise.objects.select_related("type")
+        .filter(pk=exercise_id, lesson_links__lesson_id=session.lesson_id)
+        .annotate(answered_right=Exists(answered_right))
+        .first()
+    )
+    if exercise is None:
+        raise grading.InvalidAnswer({"exercise": "This exercise is not part of the session's lesson."})
+    if exercise.answered_right:
+        raise DomainError("This exercise is already answered correctly.", code="exercise_already_answered")
+    return exercise
 
 
 def _options_for_grading(exercise) -> list[dict[str, Any]]:
@@ -238,16 +264,7 @@ def lesson_session_answer(
     stats = learner_stats_lock(user=user)
     now = now or timezone.now()  # read after the lock, so the learner's events are in time order
     session = _session_for_write(user=user, session_id=session_id, now=now)
-    link = (
-        LessonExercise.objects.select_related("exercise__type")
-        .filter(lesson_id=session.lesson_id, exercise_id=exercise_id)
-        .first()
-    )
-    if link is None:
-        raise grading.InvalidAnswer({"exercise": "This exercise is not part of the session's lesson."})
-    exercise = link.exercise
-    if UserExerciseInteraction.objects.filter(session=session, exercise=exercise, is_correct=True).exists():
-        raise DomainError("This exercise is already answered correctly.", code="exercise_already_answered")
+    exercise = _exercise_for_answer(session=session, exercise_id=exercise_id)
     result = grading.grade(
         exercise.type.code, exercise.content, exercise.answers, _options_for_grading(exercise), answer
     )

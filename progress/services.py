@@ -75,7 +75,7 @@ def session_is_idle(session: LessonSession, now: dt.datetime) -> bool:
     return now - session.last_activity_at > dt.timedelta(seconds=settings.SESSION_IDLE_ABANDON_SECONDS)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def lesson_session_create(
     *, user, lesson: Lesson, enrollment: UserCourse, lesson_xp: int, now: dt.datetime, request=None
 ) -> LessonSession:
@@ -102,7 +102,7 @@ def lesson_session_create(
     return session
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def interaction_record(
     *,
     session: LessonSession,
@@ -140,7 +140,7 @@ def interaction_record(
     return interaction
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def lesson_session_fail(*, session: LessonSession, now: dt.datetime, request=None) -> LessonSession:
     """The learner ran out of hearts: the attempt ends without XP."""
     session.status, session.finished_at = Status.FAILED, now
@@ -173,7 +173,7 @@ def session_score(history: list[tuple[int, bool]]) -> tuple[int, bool]:
     return round(100 * right / len(first_try)), all(correct for _, correct in history)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def lesson_session_complete_record(
     *, session: LessonSession, xp_awarded: int, score: int, perfect: bool, day: dt.date, now: dt.datetime, request=None
 ) -> tuple[UserCourse | None, bool, bool]:

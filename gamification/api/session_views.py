@@ -43,12 +43,18 @@ def _idempotency_key(request) -> str | None:
 
 
 def _idempotent_response(request, produce) -> Response:
-    status_code, body, replayed = idempotent_call(
-        user=request.user,
-        key=_idempotency_key(request),
-        fingerprint=request_fingerprint(method=request.method, path=request.path, body=request.data),
-        produce=produce,
-    )
+    """`produce()` under the request's Idempotency-Key; an idle session found on the way ends up abandoned."""
+    try:
+        status_code, body, replayed = idempotent_call(
+            user=request.user,
+            key=_idempotency_key(request),
+            fingerprint=request_fingerprint(method=request.method, path=request.path, body=request.data),
+            produce=produce,
+        )
+    except services.SessionIdle:
+        # The refusal rolled the transaction back; the abandonment is committed on its own.
+        progress_services.lesson_sessions_abandon_idle(user=request.user)
+        raise
     response = Response(body, status=status_code)
     if replayed:
         response["Idempotent-Replayed"] = "true"
@@ -93,8 +99,6 @@ class LessonSessionAnswerView(APIView):
     def post(self, request, pk: int):
         data = AnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        # Committed on its own, so an idle session stays abandoned even though this answer is refused.
-        progress_services.lesson_sessions_abandon_idle(user=request.user)
 
         def produce():
             outcome = services.lesson_session_answer(

@@ -9,10 +9,10 @@ pytestmark = pytest.mark.django_db
 
 # Counted on the API, force-authenticated (no session or token lookups); savepoints of the nested
 # service transactions included.
-START_QUERIES = 21
-ANSWER_RIGHT_QUERIES = 13
-ANSWER_WRONG_QUERIES = 15
-COMPLETE_QUERIES = 28
+START_QUERIES = 19
+ANSWER_RIGHT_QUERIES = 7
+ANSWER_WRONG_QUERIES = 9
+COMPLETE_QUERIES = 25
 
 
 @pytest.mark.parametrize("size", [3, 30])

@@ -256,6 +256,20 @@ def test_idle_session_is_abandoned_and_refuses_answers(learner_client, lesson):
     assert LessonSession.objects.get(pk=session["id"]).status == "abandoned"
 
 
+def test_completing_an_idle_session_is_refused_and_abandons_it(learner_client, lesson):
+    t0 = dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC)
+    with time_machine.travel(t0, tick=False):
+        session = start(learner_client, lesson)
+        for exercise in session["exercises"]:
+            answer(learner_client, session, exercise["id"], RIGHT)
+    with time_machine.travel(t0 + dt.timedelta(hours=1, seconds=1), tick=False):
+        response = learner_client.post(f"/api/v1/sessions/{session['id']}/complete/", HTTP_IDEMPOTENCY_KEY="late-1")
+        assert (response.status_code, response.json()["code"]) == (409, "session_finished")
+    refused = LessonSession.objects.get(pk=session["id"])
+    assert (refused.status, refused.xp_awarded, refused.completed_on) == ("abandoned", 0, None)
+    assert not IdempotencyRecord.objects.filter(key="late-1").exists()
+
+
 def test_restarting_a_lesson_abandons_the_active_attempt(learner_client, lesson):
     first = start(learner_client, lesson)
     second = start(learner_client, lesson)
