@@ -13,14 +13,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.utils import timezone
 
 from audit.models import UserActivityLog
 from audit.services import activity_record
 from config.exceptions import DomainError, NotFound
 from exercises import grading
-from exercises.models import Exercise, ExerciseOption, ExerciseType, LessonExercise
+from exercises.models import ExerciseOption, ExerciseType, LessonExercise
 from exercises.selectors import lesson_exercises_for_play
 from gamification import rules
 from gamification.models import Achievement, LearnerStats, UserAchievement, UserDailyXP, UserHeartsLog
@@ -224,15 +224,8 @@ class AnswerOutcome:
     hearts: rules.Hearts
 
 
-def _exercise_for_answer(*, session: LessonSession, exercise_id: int) -> Exercise:
-    """The exercise with its type, if it belongs to the session's lesson and is not yet answered right (one query)."""
-    answered_right = UserExerciseInteraction.objects.filter(session=session, exercise=OuterRef("pk"), is_correct=True)
-    exercise = (
-        Exercise.objects.select_related("type")
-        .filter(pk=exercise_id, lesson_links__lesson_id=session.lesson_id)
-        .annotate(answered_right=Exists(answered_right))
-        .first()
-    )
+def _exercise_to_grade(*, session: LessonSession, exercise_id: int) -> progress_selectors.ExerciseToGrade:
+    exercise = progress_selectors.session_exercise_to_grade(session=session, exercise_id=exercise_id)
     if exercise is None:
         raise grading.InvalidAnswer({"exercise": "This exercise is not part of the session's lesson."})
     if exercise.answered_right:
@@ -240,11 +233,13 @@ def _exercise_for_answer(*, session: LessonSession, exercise_id: int) -> Exercis
     return exercise
 
 
-def _options_for_grading(exercise) -> list[dict[str, Any]]:
-    if exercise.type.code != ExerciseType.Code.MULTIPLE_CHOICE:
+def _options_for_grading(exercise: progress_selectors.ExerciseToGrade) -> list[dict[str, Any]]:
+    if exercise.type_code != ExerciseType.Code.MULTIPLE_CHOICE:
         return []
     return list(
-        ExerciseOption.objects.filter(exercise=exercise).order_by("position", "pk").values("id", "text", "is_correct")
+        ExerciseOption.objects.filter(exercise_id=exercise.exercise_id)
+        .order_by("position", "pk")
+        .values("id", "text", "is_correct")
     )
 
 
@@ -264,9 +259,9 @@ def lesson_session_answer(
     stats = learner_stats_lock(user=user)
     now = now or timezone.now()  # read after the lock, so the learner's events are in time order
     session = _session_for_write(user=user, session_id=session_id, now=now)
-    exercise = _exercise_for_answer(session=session, exercise_id=exercise_id)
+    exercise = _exercise_to_grade(session=session, exercise_id=exercise_id)
     result = grading.grade(
-        exercise.type.code, exercise.content, exercise.answers, _options_for_grading(exercise), answer
+        exercise.type_code, exercise.content, exercise.answers, _options_for_grading(exercise), answer
     )
     hearts_lost = 0
     if not result.correct:
@@ -274,7 +269,7 @@ def lesson_session_answer(
         stats.save(update_fields=["hearts", "hearts_updated_at", "updated_at"])
     interaction = progress_services.interaction_record(
         session=session,
-        exercise=exercise,
+        exercise_id=exercise.exercise_id,
         answer=answer,
         is_correct=result.correct,
         feedback=result.feedback,

@@ -17,7 +17,6 @@ from django.utils import timezone
 from audit.models import UserActivityLog
 from audit.services import activity_record
 from courses.models import Course, Lesson
-from exercises.models import Exercise
 from progress import selectors
 from progress.models import LessonSession, UserCourse, UserExerciseInteraction, UserLessonProgress
 
@@ -106,7 +105,7 @@ def lesson_session_create(
 def interaction_record(
     *,
     session: LessonSession,
-    exercise: Exercise,
+    exercise_id: int,
     answer: Any,
     is_correct: bool,
     feedback: str,
@@ -120,7 +119,7 @@ def interaction_record(
     interaction = UserExerciseInteraction.objects.create(
         user_id=session.user_id,
         session=session,
-        exercise=exercise,
+        exercise_id=exercise_id,
         answer=answer,
         is_correct=is_correct,
         feedback=feedback,

@@ -82,12 +82,29 @@ def test_lesson_statuses_in_constant_queries(user, django_assert_num_queries):
         UserLessonProgress.objects.create(
             user=user, lesson=lesson, course=course, status="completed", attempts=1, completions=1
         )
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         statuses = lesson_statuses(user=user, course=course)
     assert [statuses[lesson.pk] for lesson in lessons[:4]] == ["completed", "completed", "available", "locked"]
     assert set(list(statuses.values())[4:]) == {"locked"}
     assert selectors.lesson_is_unlocked(user=user, lesson=lessons[2])
     assert not selectors.lesson_is_unlocked(user=user, lesson=lessons[3])
+
+
+def test_completed_lessons_are_read_only_while_enrolled(user):
+    from progress.tests.factories import LessonFactory
+
+    unit = UnitFactory()
+    course = unit.section.course
+    first, second = LessonFactory(unit=unit, position=0), LessonFactory(unit=unit, position=1)
+    UserLessonProgress.objects.create(user=user, lesson=first, course=course, status="completed", completions=1)
+    UserLessonProgress.objects.create(user=user, lesson=second, course=course, status="started", attempts=1)
+    # History kept after unenrolling is no enrollment.
+    assert selectors.completed_lesson_ids_if_enrolled(user=user, course_id=course.pk) is None
+    services.user_course_enroll(user=user, course=course)
+    assert selectors.completed_lesson_ids_if_enrolled(user=user, course_id=course.pk) == {first.pk}
+    other = UserFactory()
+    services.user_course_enroll(user=other, course=course)
+    assert selectors.completed_lesson_ids_if_enrolled(user=other, course_id=course.pk) == set()
 
 
 def test_export_sections_and_account_deletion(user):
