@@ -6,14 +6,18 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from courses.selectors import recent_content
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # Rate-limit counters and idempotency records live in the cache (Redis in CI): start each test clean.
+    # Rate-limit counters and cached content live in the cache (Redis in CI), and content also in the process's
+    # recent-content store: start each test clean (a rolled-back test reuses content revision numbers).
     cache.clear()
+    recent_content.clear()
     yield
     cache.clear()
+    recent_content.clear()
 
 
 def pytest_collection_modifyitems(config, items):

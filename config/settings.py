@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+import orjson
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -89,6 +90,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Learner-facing content (course trees, lessons to play) is cached under the content revision, which database
 # triggers bump on every content write; the timeout only bounds how long unused entries linger.
 CONTENT_CACHE_SECONDS = env.int("CONTENT_CACHE_SECONDS", default=24 * 60 * 60)
+# How many of those each process also keeps in memory (the most recently used), keyed the same way.
+CONTENT_CACHE_LOCAL_ENTRIES = env.int("CONTENT_CACHE_LOCAL_ENTRIES", default=32)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -212,6 +215,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # orjson renders the same JSON as DRF's renderer (UTF-8, compact, UTC as "Z") about ten times faster, which
+    # counts for the course tree (60 KB for 200 lessons).
+    "DEFAULT_RENDERER_CLASSES": [
+        "drf_orjson_renderer.renderers.ORJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "ORJSON_RENDERER_OPTIONS": (orjson.OPT_UTC_Z, orjson.OPT_NON_STR_KEYS),
     "DEFAULT_PAGINATION_CLASS": "config.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -89,13 +91,27 @@ def tree_prerequisites(tree: dict) -> dict[int, list[int]]:
 
 
 def tree_with_statuses(*, tree: dict, user) -> dict:
-    """The serialized tree with each lesson's status for this learner (None when not enrolled)."""
-    statuses = lesson_statuses(user=user, course=tree["id"], prerequisites=tree_prerequisites(tree))
-    for section in tree["sections"]:
-        for unit in section["units"]:
-            for lesson in unit["lessons"]:
-                lesson["status"] = statuses.get(lesson["id"]) if statuses is not None else None
-    return tree
+    """The serialized tree with each lesson's status for this learner (None when not enrolled).
+
+    Returns a new tree: the cached one is shared by every request of the process and stays as it is.
+    """
+    statuses = lesson_statuses(user=user, course=tree["id"], prerequisites=tree_prerequisites(tree)) or {}
+    return {
+        **tree,
+        "sections": [
+            {
+                **section,
+                "units": [
+                    {
+                        **unit,
+                        "lessons": [{**lesson, "status": statuses.get(lesson["id"])} for lesson in unit["lessons"]],
+                    }
+                    for unit in section["units"]
+                ],
+            }
+            for section in tree["sections"]
+        ],
+    }
 
 
 def content_revision() -> int:
@@ -111,16 +127,51 @@ def content_revision() -> int:
     return row[0] if row else 0
 
 
+class _RecentContent:
+    """The last few content values a process served, in front of the shared cache.
+
+    Safe because every key holds the content revision, read from the database on each request: a process
+    never serves content older than the last write, and spares the shared cache's round trip and unpickling.
+    """
+
+    def __init__(self, size: int):
+        self.size, self.values, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            value = self.values.get(key)
+            if value is not None:
+                self.values.move_to_end(key)
+            return value
+
+    def put(self, key: str, value) -> None:
+        with self.lock:
+            self.values[key] = value
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+
+recent_content = _RecentContent(size=settings.CONTENT_CACHE_LOCAL_ENTRIES)
+
+
 def content_cached(kind: str, *key, build: Callable[[], T]) -> T:
     """`build()`'s result, cached until the content changes (the key holds the content revision).
 
-    What is cached must be the same for every learner; anything personal is added after.
+    What is cached must be the same for every learner; anything personal is added after, to a copy: the
+    value returned is shared by the process's requests and must not be changed.
     """
     cache_key = ":".join(["content", str(content_revision()), kind, *map(str, key)])
-    value = cache.get(cache_key)
+    value = recent_content.get(cache_key)
     if value is None:
-        value = build()
-        cache.set(cache_key, value, settings.CONTENT_CACHE_SECONDS)
+        value = cache.get(cache_key)
+        if value is None:
+            value = build()
+            cache.set(cache_key, value, settings.CONTENT_CACHE_SECONDS)
+        recent_content.put(cache_key, value)
     return value
 
 
