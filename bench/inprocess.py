@@ -1,0 +1,88 @@
+"""Milliseconds per request of each benchmarked endpoint, in one process, without HTTP or load.
+
+    .venv/bin/python bench/inprocess.py [--requests 400] [--profile ENDPOINT]
+
+Django's test client against the benchmark database (bench/populate.py) with the production settings the load
+benchmark uses (PostgreSQL, Redis). It isolates what the server spends on an endpoint from gunicorn, locust and
+CPU contention, so changes can be compared quickly and exactly; `--profile` prints a cProfile of one endpoint.
+"""
+
+import argparse
+import cProfile
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import BENCH_DB, django_setup
+
+API = "/api/v1"
+ENDPOINTS = ["floor", "me", "tree", "tree_big", "lesson", "stats", "answer"]
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", default=BENCH_DB)
+    parser.add_argument("--requests", type=int, default=400, help="timed requests per endpoint (answers: / 10)")
+    parser.add_argument("--endpoints", nargs="+", default=ENDPOINTS, choices=ENDPOINTS)
+    parser.add_argument("--profile", choices=ENDPOINTS, help="print a cProfile of this endpoint")
+    args = parser.parse_args(argv)
+
+    django_setup(args.database)
+    from django.test import Client
+
+    from bench.run import prepare_learners
+
+    data = prepare_learners(1)
+    client = Client(HTTP_X_SESSION_TOKEN=data["tokens"][0])
+    answers = data["answers"][str(data["answer_lesson"])]
+    gets = {
+        "floor": "/health/floor",
+        "me": f"{API}/me/",
+        "tree": f"{API}/courses/{data['demo_course']}/",
+        "tree_big": f"{API}/courses/{data['big_course']}/",
+        "lesson": f"{API}/lessons/{data['flow_lessons'][0]}/",
+        "stats": f"{API}/me/stats/",
+    }
+
+    def get(name: str) -> float:
+        started = time.perf_counter()
+        response = client.get(gets[name])
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200, (name, response.status_code)
+        return elapsed
+
+    def answer_lesson() -> list[float]:
+        """Start the 10-exercise lesson, time each right answer, complete it."""
+        session = client.post(f"{API}/lessons/{data['answer_lesson']}/sessions/").json()
+        timings = []
+        for exercise in session["exercises"]:
+            body = {"exercise": exercise["id"], "answer": answers[str(exercise["id"])], "time_ms": 2500}
+            started = time.perf_counter()
+            response = client.post(f"{API}/sessions/{session['id']}/answers/", body, content_type="application/json")
+            timings.append(time.perf_counter() - started)
+            assert response.status_code == 200, response.content
+        assert client.post(f"{API}/sessions/{session['id']}/complete/").status_code == 200
+        return timings
+
+    def run(name: str, count: int) -> list[float]:
+        if name == "answer":
+            return [t for _ in range(max(1, count // 10)) for t in answer_lesson()]
+        return [get(name) for _ in range(count)]
+
+    print(f"{'endpoint':10} {'mean ms':>8} {'p50 ms':>8}  ({args.requests} requests after 50 warm-up)")
+    for name in args.endpoints:
+        run(name, 50)
+        timings = run(name, args.requests)
+        print(f"{name:10} {1000 * statistics.mean(timings):8.2f} {1000 * statistics.median(timings):8.2f}")
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(run, args.profile, args.requests)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(50)
+
+
+if __name__ == "__main__":
+    main()
