@@ -7,8 +7,8 @@ from progress.tests.factories import RIGHT, WRONG, AchievementFactory, LearnerSt
 
 pytestmark = pytest.mark.django_db
 
-# Counted on the API, force-authenticated (no session or token lookups); savepoints of the nested
-# service transactions included.
+# Counted on the API, force-authenticated (no session or token lookups). The outer transaction shows as
+# SAVEPOINT/RELEASE (the test's own transaction is around it); nested service calls join it without savepoints.
 START_QUERIES = 19
 ANSWER_RIGHT_QUERIES = 7
 ANSWER_WRONG_QUERIES = 9
