@@ -72,6 +72,7 @@ def gunicorn(database: str, *, workers: int, cache_db: int = 3):
 
 def prepare_learners(users: int) -> dict:
     """Session tokens of `users` bench learners, the courses, and the answers to the lessons they play."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -88,7 +89,7 @@ def prepare_learners(users: int) -> dict:
     for user in learners:
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.save()
         tokens.append(session.session_key)
