@@ -215,8 +215,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # orjson renders the same JSON as DRF's renderer (UTF-8, compact, UTC as "Z") about ten times faster, which
-    # counts for the course tree (60 KB for 200 lessons).
+    # orjson renders the same JSON as DRF's renderer (UTF-8, compact, UTC as "Z") about nine times faster, which
+    # counts for the course tree (32 KB for 200 lessons: 0.36 ms against 0.04 ms).
     "DEFAULT_RENDERER_CLASSES": [
         "drf_orjson_renderer.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
