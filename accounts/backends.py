@@ -1,9 +1,9 @@
 """Authentication backends: Django's and allauth's, with the signed-in user read in plain SQL.
 
 Every signed-in request loads its user by primary key (django.contrib.auth.get_user → backend.get_user). Building
-that ORM query cost more than running it (0.55 ms against 0.23 ms here, bench/README.md), so the lookup is
-plain SQL; what is returned and refused is exactly ModelBackend's: no such user, a malformed id or an inactive
-account is no user.
+that ORM query cost more than running it (0.55 ms against 0.36 ms for this raw query with its model instance).
+The answers are ModelBackend's: no such user or an inactive account is no user; a malformed id, on which
+ModelBackend raises, is no user too.
 """
 
 from allauth.account import auth_backends as allauth_backends
