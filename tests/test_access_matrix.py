@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from audit.models import UserActivityLog
+from exercises.models import ExerciseType
 from gamification.models import LearnerStats, UserDailyXP
 from progress.models import LessonSession, UserCourse, UserExerciseInteraction
 from tests.answers import correct_answer
@@ -41,7 +42,7 @@ def world(demo_course, owner, other):
     return {"course": demo_course, "lesson": first_lessons(demo_course, 1)[0], "owner": owner, "other": other}
 
 
-# (method, path template, body); {enrollment}, {session}, {active}, {course}, {lesson} come from the world.
+# (method, path template, body); the ids in braces come from the world (fill).
 OWNED = [
     ("get", "/api/v1/enrollments/{enrollment}/", None),
     ("delete", "/api/v1/enrollments/{enrollment}/", None),
@@ -61,7 +62,9 @@ OWN_DATA = [
 ]
 CATALOG = [
     "/api/v1/languages/",
+    "/api/v1/languages/{language}/",
     "/api/v1/exercise-types/",
+    "/api/v1/exercise-types/{exercise_type}/",
     "/api/v1/achievements/",
     "/api/v1/courses/",
     "/api/v1/courses/{course}/",
@@ -77,6 +80,8 @@ def fill(path: str, world) -> str:
         active=owner.active_session,
         course=world["course"].pk,
         lesson=world["lesson"].pk,
+        language=world["course"].to_language_id,
+        exercise_type=ExerciseType.objects.order_by("pk").values_list("pk", flat=True)[0],
     )
 
 
