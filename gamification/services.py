@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from audit.models import UserActivityLog
@@ -147,12 +146,20 @@ def achievements_evaluate(
 
 
 def daily_xp_add(*, user, day: dt.date, xp: int, lessons: int) -> UserDailyXP:
-    """Add XP (and completed lessons) to the learner's local day, recording the goal in force."""
-    daily, _ = UserDailyXP.objects.get_or_create(user=user, date=day, defaults={"goal": user.daily_xp_goal})
-    UserDailyXP.objects.filter(pk=daily.pk).update(
-        xp=F("xp") + xp, lessons_completed=F("lessons_completed") + lessons, goal=user.daily_xp_goal
-    )
-    daily.refresh_from_db()
+    """Add XP (and completed lessons) to the learner's local day, recording the goal in force.
+
+    Runs under the learner's row lock (every writer of a learner's days takes it), so the day's row is
+    read and written back without another writer in between: two statements.
+    """
+    daily = UserDailyXP.objects.filter(user=user, date=day).first()
+    if daily is None:
+        return UserDailyXP.objects.create(
+            user=user, date=day, xp=xp, lessons_completed=lessons, goal=user.daily_xp_goal
+        )
+    daily.xp += xp
+    daily.lessons_completed += lessons
+    daily.goal = user.daily_xp_goal
+    daily.save(update_fields=["xp", "lessons_completed", "goal"])
     return daily
 
 

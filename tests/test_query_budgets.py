@@ -55,7 +55,7 @@ BUDGETS = {  # queries besides AUTH; in tests every atomic block adds SAVEPOINT 
     "GET me/export/": AUTH + 13,
     "POST lessons/{id}/sessions/": AUTH + 19,
     "POST sessions/{id}/answers/": AUTH + 7,
-    "POST sessions/{id}/complete/": AUTH + 20,
+    "POST sessions/{id}/complete/": AUTH + 19,
     "PATCH me/": AUTH + 7,
     "POST enrollments/": AUTH + 13,
     "DELETE enrollments/{id}/": AUTH + 7,

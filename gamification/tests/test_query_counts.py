@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 START_QUERIES = 19
 ANSWER_RIGHT_QUERIES = 7
 ANSWER_WRONG_QUERIES = 9
-COMPLETE_QUERIES = 25
+COMPLETE_QUERIES = 21
 
 
 @pytest.mark.parametrize("size", [3, 30])
