@@ -168,7 +168,7 @@ class ExerciseOption(PositionedModel):
     is_correct = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["exercise", "position"]
+        ordering = ["exercise_id", "position"]  # by the column: ordering by "exercise" would join it
         constraints = [
             models.UniqueConstraint(fields=["exercise", "position"], name="option_position_unique"),
             non_empty("text", "option_text_not_empty"),

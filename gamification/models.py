@@ -102,7 +102,7 @@ class UserDailyXP(models.Model):
     lessons_completed = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["user", "date"]
+        ordering = ["user_id", "date"]  # by the column: ordering by "user" would join accounts_user
         constraints = [models.UniqueConstraint(fields=["user", "date"], name="daily_xp_user_date_unique")]
         verbose_name = "daily XP"
         verbose_name_plural = "daily XP"
@@ -125,7 +125,7 @@ class UserAchievement(models.Model):
     xp_awarded = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["user", "achievement"]
+        ordering = ["user_id", "achievement"]  # by the column: ordering by "user" would join accounts_user
         constraints = [
             models.UniqueConstraint(fields=["user", "achievement"], name="user_achievement_unique"),
             models.CheckConstraint(

@@ -26,8 +26,7 @@ def me_stats(*, user, now: dt.datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     stats = learner_stats(user=user)
     today = user.local_date(now)
-    # Looked up by the (user, date) unique index; the model's ordering (by user) would join accounts_user.
-    daily = UserDailyXP.objects.filter(user=user, date=today).order_by("pk").first()
+    daily = UserDailyXP.objects.filter(user=user, date=today).first()
     hearts = rules.hearts_at(stored=stats.hearts, updated_at=stats.hearts_updated_at, now=now)
     streak = rules.Streak(stats.current_streak, stats.longest_streak, stats.last_active_date, stats.streak_freezes)
     goal = daily.goal if daily else user.daily_xp_goal
