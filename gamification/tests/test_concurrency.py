@@ -148,3 +148,47 @@ def test_parallel_wrong_answers_never_go_below_zero_hearts():
     session = LessonSession.objects.get(pk=start.session.pk)
     assert (session.status, session.mistakes, session.hearts_lost) == ("failed", 5, 5)
     assert UserExerciseInteraction.objects.filter(user=user).count() == 5
+
+
+def test_a_right_answer_sent_many_times_at_once_counts_once():
+    user = UserFactory()
+    lesson = lesson_with_exercises(2)
+    enroll(user, lesson)
+    LearnerStatsFactory(user=user)
+    start = services.lesson_session_start(user=user, lesson_id=lesson.pk)
+    url = f"/api/v1/sessions/{start.session.pk}/answers/"
+    body = {"exercise": start.exercises[0].exercise_id, "answer": RIGHT}
+
+    def send(index):
+        response = client_for(user).post(url, body)
+        return response.status_code, response.json().get("code")
+
+    results = run_in_threads(send, 12)
+    assert sorted(results, key=str) == [(200, None)] + [(409, "exercise_already_answered")] * 11
+    assert UserExerciseInteraction.objects.filter(session=start.session).count() == 1
+    assert LearnerStats.objects.get(user=user).hearts == 5
+
+
+def test_a_completion_sent_many_times_at_once_pays_once():
+    user = UserFactory()
+    lesson = lesson_with_exercises(1)
+    enroll(user, lesson)
+    LearnerStatsFactory(user=user)
+    start = services.lesson_session_start(user=user, lesson_id=lesson.pk)
+    url = f"/api/v1/sessions/{start.session.pk}/"
+    answered = client_for(user).post(url + "answers/", {"exercise": start.exercises[0].exercise_id, "answer": RIGHT})
+    assert answered.status_code == 200
+
+    def send(index):
+        response = client_for(user).post(url + "complete/")
+        return response.status_code, response.json().get("code")
+
+    results = run_in_threads(send, 12)
+    assert sorted(results, key=str) == [(200, None)] + [(409, "session_finished")] * 11
+    lesson_xp = 10 + 5  # one exercise of 10 XP, perfect
+    stats = LearnerStats.objects.get(user=user)
+    assert (stats.total_xp, stats.lessons_completed, stats.perfect_lessons) == (lesson_xp, 1, 1)
+    daily = UserDailyXP.objects.get(user=user)
+    assert (daily.xp, daily.lessons_completed) == (lesson_xp, 1)
+    assert UserCourse.objects.get(user=user).xp == lesson_xp
+    assert UserActivityLog.objects.filter(user=user, action="lesson_complete").count() == 1
