@@ -192,3 +192,31 @@ def test_a_completion_sent_many_times_at_once_pays_once():
     assert (daily.xp, daily.lessons_completed) == (lesson_xp, 1)
     assert UserCourse.objects.get(user=user).xp == lesson_xp
     assert UserActivityLog.objects.filter(user=user, action="lesson_complete").count() == 1
+
+
+def test_a_lesson_started_many_times_at_once_has_one_active_session():
+    user = UserFactory()
+    lesson = lesson_with_exercises(2)
+    enroll(user, lesson)
+    LearnerStatsFactory(user=user)
+
+    def send(index):
+        return client_for(user).post(f"/api/v1/lessons/{lesson.pk}/sessions/").status_code
+
+    assert run_in_threads(send, 12) == [201] * 12
+    # Each start abandons the attempt before it (one active attempt per lesson, also a unique index).
+    sessions = LessonSession.objects.filter(user=user, lesson=lesson)
+    assert sorted(sessions.values_list("status", flat=True)) == ["abandoned"] * 11 + ["active"]
+    assert UserActivityLog.objects.filter(user=user, action="lesson_start").count() == 12
+
+
+def test_a_course_enrolled_in_many_times_at_once_has_one_enrollment():
+    user = UserFactory()
+    course = lesson_with_exercises(1).unit.section.course
+
+    def send(index):
+        return client_for(user).post("/api/v1/enrollments/", {"course": course.pk}).status_code
+
+    assert sorted(run_in_threads(send, 12)) == [200] * 11 + [201]
+    assert UserCourse.objects.filter(user=user, course=course).count() == 1
+    assert UserActivityLog.objects.filter(user=user, action="enroll").count() == 1
