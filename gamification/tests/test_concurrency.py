@@ -58,6 +58,15 @@ def client_for(user):
     return client
 
 
+def learner_in_started_lesson(exercises: int):
+    """(learner, SessionStart): a new learner enrolled in a new lesson of `exercises` exercises, which they started."""
+    user = UserFactory()
+    lesson = lesson_with_exercises(exercises)
+    enroll(user, lesson)
+    LearnerStatsFactory(user=user)
+    return user, services.lesson_session_start(user=user, lesson_id=lesson.pk)
+
+
 def test_parallel_answers_and_completions_of_one_learner():
     user = UserFactory()
     unit = UnitFactory()
@@ -103,11 +112,7 @@ def test_parallel_answers_and_completions_of_one_learner():
 
 
 def test_parallel_replays_of_one_idempotency_key_act_once():
-    user = UserFactory()
-    lesson = lesson_with_exercises(1)
-    enroll(user, lesson)
-    LearnerStatsFactory(user=user)
-    start = services.lesson_session_start(user=user, lesson_id=lesson.pk)
+    user, start = learner_in_started_lesson(1)
     url = f"/api/v1/sessions/{start.session.pk}/answers/"
     body = {"exercise": start.exercises[0].exercise_id, "answer": WRONG}
 
@@ -124,11 +129,7 @@ def test_parallel_replays_of_one_idempotency_key_act_once():
 
 
 def test_parallel_wrong_answers_never_go_below_zero_hearts():
-    user = UserFactory()
-    lesson = lesson_with_exercises(20)
-    enroll(user, lesson)
-    LearnerStatsFactory(user=user)
-    start = services.lesson_session_start(user=user, lesson_id=lesson.pk)
+    user, start = learner_in_started_lesson(20)
     url = f"/api/v1/sessions/{start.session.pk}/answers/"
     exercises = [link.exercise_id for link in start.exercises]
 
@@ -151,11 +152,7 @@ def test_parallel_wrong_answers_never_go_below_zero_hearts():
 
 
 def test_a_right_answer_sent_many_times_at_once_counts_once():
-    user = UserFactory()
-    lesson = lesson_with_exercises(2)
-    enroll(user, lesson)
-    LearnerStatsFactory(user=user)
-    start = services.lesson_session_start(user=user, lesson_id=lesson.pk)
+    user, start = learner_in_started_lesson(2)
     url = f"/api/v1/sessions/{start.session.pk}/answers/"
     body = {"exercise": start.exercises[0].exercise_id, "answer": RIGHT}
 
@@ -170,11 +167,7 @@ def test_a_right_answer_sent_many_times_at_once_counts_once():
 
 
 def test_a_completion_sent_many_times_at_once_pays_once():
-    user = UserFactory()
-    lesson = lesson_with_exercises(1)
-    enroll(user, lesson)
-    LearnerStatsFactory(user=user)
-    start = services.lesson_session_start(user=user, lesson_id=lesson.pk)
+    user, start = learner_in_started_lesson(1)
     url = f"/api/v1/sessions/{start.session.pk}/"
     answered = client_for(user).post(url + "answers/", {"exercise": start.exercises[0].exercise_id, "answer": RIGHT})
     assert answered.status_code == 200
