@@ -1,5 +1,6 @@
 """What every bench script shares: the benchmark database, the server's environment and Django set-up."""
 
+import argparse
 import contextlib
 import os
 import signal
@@ -43,6 +44,17 @@ def server_env(database: str = BENCH_DB, **extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (a count of users, rounds, rows...)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value
 
 
 def django_setup(database: str = BENCH_DB) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BENCH_DB, django_setup
+from bench.common import BENCH_DB, django_setup, positive_int
 
 API = "/api/v1"
 ENDPOINTS = ["floor", "me", "tree", "tree_big", "lesson", "stats", "answer"]
@@ -26,7 +26,9 @@ ENDPOINTS = ["floor", "me", "tree", "tree_big", "lesson", "stats", "answer"]
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", default=BENCH_DB)
-    parser.add_argument("--requests", type=int, default=400, help="timed requests per endpoint (answers: / 10)")
+    parser.add_argument(
+        "--requests", type=positive_int, default=400, help="timed requests per endpoint (answers: / 10)"
+    )
     parser.add_argument("--endpoints", nargs="+", default=ENDPOINTS, choices=ENDPOINTS)
     parser.add_argument("--profile", choices=ENDPOINTS, help="print a cProfile of this endpoint")
     args = parser.parse_args(argv)

@@ -19,7 +19,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BENCH_DB, BENCH_EMAIL, BENCH_PASSWORD, DEMO_COURSE_FILE, admin_connect, django_setup
+from bench.common import (
+    BENCH_DB,
+    BENCH_EMAIL,
+    BENCH_PASSWORD,
+    DEMO_COURSE_FILE,
+    admin_connect,
+    django_setup,
+    positive_int,
+)
 from tests.answers import correct_answer
 
 GENERATED_COURSE_TITLE = "French for English speakers (bench)"
@@ -406,9 +414,9 @@ def populate_learners(*, learners: int, interactions: int, seed: int = 7) -> Non
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", default=BENCH_DB)
-    parser.add_argument("--learners", type=int, default=10_000)
-    parser.add_argument("--interactions", type=int, default=1_000_000)
-    parser.add_argument("--lessons-per-unit", type=int, default=10, help="5 sections x 4 units x this")
+    parser.add_argument("--learners", type=positive_int, default=10_000)
+    parser.add_argument("--interactions", type=positive_int, default=1_000_000)
+    parser.add_argument("--lessons-per-unit", type=positive_int, default=10, help="5 sections x 4 units x this")
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the database first")
     args = parser.parse_args(argv)
 

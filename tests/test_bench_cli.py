@@ -1,0 +1,32 @@
+"""The bench commands' arguments: counts are whole numbers of at least 1, and every run measures the floor."""
+
+import pytest
+
+from bench.run import parse_args
+
+
+def test_defaults_measure_every_phase_floor_first():
+    args = parse_args([])
+    assert args.phases == ["floor", "me", "tree", "tree_big", "lesson", "stats", "answer", "flow"]
+    assert (args.users, args.duration, args.rounds, args.workers, args.requests) == (12, 15, 3, 3, 300)
+
+
+@pytest.mark.parametrize(
+    ("phases", "expected"),
+    [
+        (["answer"], ["floor", "answer"]),
+        (["tree", "floor", "tree"], ["floor", "tree"]),
+        (["floor"], ["floor"]),
+    ],
+)
+def test_the_floor_runs_first_once_whatever_phases_are_asked_for(phases, expected):
+    assert parse_args(["--phases", *phases]).phases == expected
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "x", "1.5"])
+@pytest.mark.parametrize("option", ["--users", "--duration", "--rounds", "--workers", "--requests"])
+def test_counts_below_one_or_not_whole_are_refused(option, value, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        parse_args([option, value])
+    assert exit_info.value.code == 2
+    assert f"argument {option}:" in capsys.readouterr().err
