@@ -1,10 +1,14 @@
 """Milliseconds per request of each benchmarked endpoint, in one process, without HTTP or load.
 
-    .venv/bin/python bench/inprocess.py [--requests 400] [--profile ENDPOINT]
+    .venv/bin/python bench/inprocess.py [--requests 400] [--statements] [--profile ENDPOINT]
 
 Django's test client against the benchmark database (bench/populate.py) with the production settings the load
 benchmark uses (PostgreSQL, Redis). It isolates what the server spends on an endpoint from gunicorn, locust and
 CPU contention, so changes can be compared quickly and exactly; `--profile` prints a cProfile of one endpoint.
+
+`--statements` also replays each endpoint's SQL, captured from one real request, on a plain psycopg connection
+without Django: what the database round trips alone cost, a lower bound for the endpoint. A request that writes is
+replayed in its transaction, which is rolled back instead of committed (so the commit's WAL flush is not in it).
 """
 
 import argparse
@@ -31,10 +35,14 @@ def main(argv=None) -> None:
     )
     parser.add_argument("--endpoints", nargs="+", default=ENDPOINTS, choices=ENDPOINTS)
     parser.add_argument("--profile", choices=ENDPOINTS, help="print a cProfile of this endpoint")
+    parser.add_argument("--statements", action="store_true", help="also time each endpoint's SQL on its own")
     args = parser.parse_args(argv)
 
     django_setup(args.database)
+    import psycopg
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from bench.run import prepare_learners
 
@@ -57,16 +65,21 @@ def main(argv=None) -> None:
         assert response.status_code == 200, (name, response.status_code)
         return elapsed
 
+    def start() -> dict:
+        return client.post(f"{API}/lessons/{data['answer_lesson']}/sessions/").json()
+
+    def answer(session: dict, exercise: dict) -> float:
+        body = {"exercise": exercise["id"], "answer": answers[str(exercise["id"])], "time_ms": 2500}
+        started = time.perf_counter()
+        response = client.post(f"{API}/sessions/{session['id']}/answers/", body, content_type="application/json")
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200, response.content
+        return elapsed
+
     def answer_lesson() -> list[float]:
         """Start the 10-exercise lesson, time each right answer, complete it."""
-        session = client.post(f"{API}/lessons/{data['answer_lesson']}/sessions/").json()
-        timings = []
-        for exercise in session["exercises"]:
-            body = {"exercise": exercise["id"], "answer": answers[str(exercise["id"])], "time_ms": 2500}
-            started = time.perf_counter()
-            response = client.post(f"{API}/sessions/{session['id']}/answers/", body, content_type="application/json")
-            timings.append(time.perf_counter() - started)
-            assert response.status_code == 200, response.content
+        session = start()
+        timings = [answer(session, exercise) for exercise in session["exercises"]]
         assert client.post(f"{API}/sessions/{session['id']}/complete/").status_code == 200
         return timings
 
@@ -75,11 +88,35 @@ def main(argv=None) -> None:
             return [t for _ in range(max(1, count // 10)) for t in answer_lesson()]
         return [get(name) for _ in range(count)]
 
-    print(f"{'endpoint':10} {'mean ms':>8} {'p50 ms':>8}  ({args.requests} requests after 50 warm-up)")
+    def statements_of(name: str) -> list[str]:
+        """The SQL one request sends, BEGIN and COMMIT included (an answer: the first of a started lesson)."""
+        session = start() if name == "answer" else None
+        with CaptureQueriesContext(connection) as captured:
+            answer(session, session["exercises"][0]) if session else get(name)
+        return [query["sql"] for query in captured.captured_queries]
+
+    def replay(database: psycopg.Connection, statements: list[str]) -> float:
+        """Seconds to send the statements, one round trip each; a COMMIT becomes a ROLLBACK."""
+        started = time.perf_counter()
+        for sql in statements:
+            cursor = database.execute("ROLLBACK" if sql == "COMMIT" else sql)  # no parameters: sent as it is
+            if cursor.description is not None:
+                cursor.fetchall()
+        return time.perf_counter() - started
+
+    header = f"{'endpoint':10} {'mean ms':>8} {'p50 ms':>8}"
+    header += f" {'round trips':>11} {'SQL alone p50 ms':>16}" if args.statements else ""
+    print(f"{header}  ({args.requests} requests after 50 warm-up)")
     for name in args.endpoints:
         run(name, 50)
         timings = run(name, args.requests)
-        print(f"{name:10} {1000 * statistics.mean(timings):8.2f} {1000 * statistics.median(timings):8.2f}")
+        line = f"{name:10} {1000 * statistics.mean(timings):8.2f} {1000 * statistics.median(timings):8.2f}"
+        if args.statements:
+            statements = statements_of(name)
+            with psycopg.connect(**connection.get_connection_params(), autocommit=True) as database:
+                replays = [replay(database, statements) for _ in range(50 + args.requests)][50:]
+            line += f" {len(statements):11} {1000 * statistics.median(replays):16.2f}"
+        print(line)
     if args.profile:
         profiler = cProfile.Profile()
         profiler.runcall(run, args.profile, args.requests)
