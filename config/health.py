@@ -1,10 +1,12 @@
-"""Health endpoints for load balancers and operators."""
+"""Health endpoints for load balancers and operators, and the checks `manage.py health` runs too."""
 
 import platform
+import uuid
 
 import django
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
@@ -18,9 +20,8 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
-@never_cache
-@require_GET
-def health_database(request):
+def database_health() -> dict:
+    """A round trip to the default database and no unapplied migrations: {"status": "ok", ...} or the problem."""
     connection = connections[DEFAULT_DB_ALIAS]
     try:
         with connection.cursor() as cursor:
@@ -29,17 +30,36 @@ def health_database(request):
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except Exception as exc:  # any database failure means "not healthy", never a 500
-        return JsonResponse({"status": "error", "database": "unreachable", "error": exc.__class__.__name__}, status=503)
+        return {"status": "error", "database": "unreachable", "error": exc.__class__.__name__}
     if pending:
-        return JsonResponse(
-            {
-                "status": "error",
-                "database": "ok",
-                "unapplied_migrations": [f"{m.app_label}.{m.name}" for m, _ in pending],
-            },
-            status=503,
-        )
-    return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
+        return {
+            "status": "error",
+            "database": "ok",
+            "unapplied_migrations": [f"{m.app_label}.{m.name}" for m, _ in pending],
+        }
+    return {"status": "ok", "database": "ok", "vendor": connection.vendor}
+
+
+def cache_health() -> dict:
+    """A value written to the default cache (Redis in production), read back and deleted."""
+    cache = caches[DEFAULT_CACHE_ALIAS]
+    key, value = f"health:{uuid.uuid4().hex}", uuid.uuid4().hex
+    try:
+        cache.set(key, value, timeout=10)
+        stored = cache.get(key)
+        cache.delete(key)
+    except Exception as exc:  # an unreachable cache is "not healthy" too
+        return {"status": "error", "cache": "unreachable", "error": exc.__class__.__name__}
+    if stored != value:
+        return {"status": "error", "cache": "not storing", "backend": cache.__class__.__name__}
+    return {"status": "ok", "cache": "ok", "backend": cache.__class__.__name__}
+
+
+@never_cache
+@require_GET
+def health_database(request):
+    result = database_health()
+    return JsonResponse(result, status=200 if result["status"] == "ok" else 503)
 
 
 @never_cache

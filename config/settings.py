@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.tiktok",
     "allauth.headless",
+    "config",  # the project package: its management command `health`
     "accounts",
     "audit",
     "courses",
