@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core import signals
+from django.db import close_old_connections
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
@@ -22,6 +24,17 @@ def token_client(user) -> APIClient:
     client.credentials(HTTP_X_SESSION_TOKEN=client.token)
     client.user = user
     return client
+
+
+@pytest.fixture
+def in_test_transaction():
+    """For requests sent to the WSGI app directly (schemathesis), as Django's test client does: the test's
+    connection, its transaction and its data, stay open across requests."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

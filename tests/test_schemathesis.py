@@ -18,9 +18,8 @@ import io
 
 import pytest
 import schemathesis
-from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -58,16 +57,6 @@ def api_schema(django_db_setup, django_db_blocker):
     """The schema as /api/schema/ serves it, loaded once, calling the WSGI app directly."""
     with django_db_blocker.unblock():  # the request reads no rows, but the middleware may open a connection
         return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
-
-
-@pytest.fixture
-def in_test_transaction():
-    # As Django's test client does: keep the test's transaction (and its data) across requests.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(scope="module")
