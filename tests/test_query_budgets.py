@@ -1,6 +1,6 @@
 """Query budgets: every learner endpoint runs the same, exact number of queries on a small and on a large world.
 
-Counted through the real authentication (allauth's X-Session-Token: three queries of every request, see
+Counted through the real authentication (allauth's X-Session-Token: one query of every request, see
 AUTH). gamification/tests/test_query_counts.py already holds start/answer/complete constant in the size
 of the lesson (force-authenticated); here they are held constant in the size of the learner's history
 and of the course.
