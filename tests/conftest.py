@@ -8,6 +8,8 @@ import pytest
 from django.conf import settings
 from django.core import signals
 from django.db import close_old_connections
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
@@ -24,6 +26,18 @@ def token_client(user) -> APIClient:
     client.credentials(HTTP_X_SESSION_TOKEN=client.token)
     client.user = user
     return client
+
+
+def fuzz_settings(max_examples: int) -> hypothesis_settings:
+    """Hypothesis settings of the schemathesis runs: a bounded number of examples, the same ones every run
+    (derandomized, no example database), and no deadline (a request may take a while on a busy CI machine)."""
+    return hypothesis_settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
 
 
 @pytest.fixture

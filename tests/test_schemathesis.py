@@ -20,7 +20,7 @@ import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -29,7 +29,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from courses.models import Language
 from exercises.models import ExerciseType, LessonExercise
 from progress.models import LessonSession
-from tests.conftest import first_lessons, play
+from tests.conftest import first_lessons, fuzz_settings, play
 
 MAX_EXAMPLES = 15
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
@@ -116,13 +116,7 @@ def test_api_conforms_to_its_schema_and_never_answers_5xx(method, path, api_sche
     real_ids = world["ids"]
 
     @given(case=case_strategy(operation, real_ids.get(path, [])), data=st.data())
-    @settings(
-        max_examples=MAX_EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzz_settings(MAX_EXAMPLES)
     def fuzz(case, data):
         field = BODY_IDS.get(path)
         if field and isinstance(case.body, dict) and data.draw(st.booleans()):

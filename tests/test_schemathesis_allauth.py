@@ -11,13 +11,13 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 
 from accounts.tests.factories import UserFactory
-from tests.conftest import token_client
+from tests.conftest import fuzz_settings, token_client
 
 MAX_EXAMPLES = 8
 SIGN_OUT = ("DELETE", "/_allauth/{client}/v1/auth/session")
@@ -39,13 +39,7 @@ def server_errors(schema, headers: dict[str, str], skip: set[tuple[str, str]] = 
             continue
 
         @given(case=operation.as_strategy(GenerationMode.POSITIVE) | operation.as_strategy(GenerationMode.NEGATIVE))
-        @settings(
-            max_examples=MAX_EXAMPLES,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
-        )
+        @fuzz_settings(MAX_EXAMPLES)
         def fuzz(case):
             case.call_and_validate(headers=headers, checks=[not_a_server_error])
 
