@@ -10,17 +10,25 @@ from allauth.headless.contrib.rest_framework.authentication import XSessionToken
 from allauth.headless.tokens.strategies.sessions import SessionTokenStrategy as AllauthSessionTokenStrategy
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, SessionBase
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+SESSION_KEY_CHARS = frozenset(VALID_KEY_CHARS)
+SESSION_KEY_MAX_LENGTH = 40  # django_session.session_key
 
 
 class SessionTokenStrategy(AllauthSessionTokenStrategy):
     """allauth's session tokens, looked up in one session-store read instead of `exists()` and then a load.
 
-    With sessions in the cache that is one round trip per authenticated request instead of two.
+    With sessions in the cache that is one round trip per authenticated request instead of two. A token that
+    Django could not have made (other characters, too long) is no session, without any round trip: a bogus
+    token would otherwise miss the cache and cost a database query, and control characters in it would
+    become part of a cache key.
     """
 
     def lookup_session(self, session_token: str) -> SessionBase | None:
+        if len(session_token) > SESSION_KEY_MAX_LENGTH or not SESSION_KEY_CHARS.issuperset(session_token):
+            return None
         session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_token)
         session.get(SESSION_KEY)  # loads it; a missing, expired or malformed key leaves no session_key
         return session if session.session_key else None

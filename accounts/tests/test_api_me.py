@@ -54,6 +54,21 @@ def test_api_with_a_bogus_session_token_is_401(api_client):
     assert api_client.get(ME, HTTP_X_SESSION_TOKEN="not-a-token").status_code == 401
 
 
+@pytest.mark.parametrize(
+    "token", ["not-a-token", "abcd\tefgh12345678", "ABCDEFGH12345678", "a" * 41, "é" * 32, "a b c d e f g h"]
+)
+def test_a_token_django_could_not_have_made_is_refused_without_a_lookup(api_client, token, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = api_client.get(ME, HTTP_X_SESSION_TOKEN=token)
+    assert response.status_code == 401
+
+
+def test_an_unknown_token_of_the_right_form_is_looked_up_and_refused(api_client, django_assert_num_queries):
+    with django_assert_num_queries(1):  # the cache misses, the session table has no such row
+        response = api_client.get(ME, HTTP_X_SESSION_TOKEN="a" * 32)
+    assert response.status_code == 401
+
+
 def test_session_cookie_also_authenticates(client, user, password):
     assert client.login(email=user.email, password=password)
     assert client.get(ME).json()["email"] == user.email
