@@ -82,5 +82,12 @@ def test_a_missing_unlock_is_repaired_once_with_its_xp(learner):
 
 
 def test_unknown_user_is_an_error(db):
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match=r"^No learner 'nobody@example\.com'\.$"):
         run("--user", "nobody@example.com")
+
+
+def test_an_empty_user_is_an_error_not_every_learner(learner):
+    LearnerStats.objects.filter(user=learner).update(total_xp=1)
+    with pytest.raises(CommandError, match=r"^No learner ''\.$"):
+        run("--user", "", "--fix")
+    assert LearnerStats.objects.get(user=learner).total_xp == 1  # nothing was repaired

@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, user=None, fix=False, **options):
         users = get_user_model().objects.order_by("pk")
-        if user:
+        if user is not None:  # an empty --user (an unset shell variable) names nobody; it does not mean everyone
             selected = users.filter(Q(email__iexact=user) | Q(pk=int(user) if user.isdigit() else None))
             if not selected.exists():
                 raise CommandError(f"No learner {user!r}.")
