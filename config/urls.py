@@ -7,6 +7,10 @@ from config import health
 
 # The admin login goes through allauth's login, so it gets the same rate limits as learners'.
 admin.site.login = secure_admin_login(admin.site.login)
+
+handler400 = "config.exceptions.bad_request"
+handler404 = "config.exceptions.page_not_found"
+handler500 = "config.exceptions.server_error"
 admin.site.site_header = "Lingo administration"
 admin.site.site_title = "Lingo admin"
 
