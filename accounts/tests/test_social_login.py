@@ -222,3 +222,18 @@ def test_tiktok_browser_redirect_flow_signs_up(client, tiktok):
     assert response.status_code == 200, response.content
     assert client.get("/api/v1/me/").json()["email"] == "browser@example.com"
     assert SocialAccount.objects.get(provider="tiktok").user.email == "browser@example.com"
+
+
+@pytest.mark.parametrize("provider", ["google", "tiktok"])
+@pytest.mark.parametrize("page", ["login/", "login/callback/"])
+def test_pages_of_a_provider_without_credentials_are_404_not_500(client, provider, page):
+    with override_settings(SOCIALACCOUNT_PROVIDERS={**PROVIDERS, provider: {**PROVIDERS[provider], "APPS": []}}):
+        response = client.get(f"/accounts/{provider}/{page}")
+    assert response.status_code == 404
+
+
+def test_the_login_page_of_a_configured_provider_still_answers(client):
+    with override_settings(SOCIALACCOUNT_PROVIDERS=PROVIDERS):
+        response = client.get("/accounts/google/login/")
+    assert response.status_code == 200
+    assert b"google" in response.content.lower()
