@@ -42,6 +42,10 @@ class LessonViewSet(
     queryset = Lesson.objects.all()
     serializer_class = LessonPlaySerializer
 
+    def get_serializer_class(self):
+        # The browsable API builds its forms from this (with the action of the form's method).
+        return LessonInputSerializer if self.action in ("create", "update", "partial_update") else LessonPlaySerializer
+
     def _play_response(self, lesson, *, audio_quality="medium", status_code=status.HTTP_200_OK):
         return Response(lesson_play_data(lesson, audio_quality=audio_quality), status=status_code)
 
