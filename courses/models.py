@@ -73,6 +73,15 @@ class Language(TimestampedModel):
     flag = models.CharField(max_length=16, blank=True, help_text="Flag emoji.")
     direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.LTR)
     is_active = models.BooleanField(default=True)
+    # Lists of characters. Special characters are offered as on-screen keys; punctuation letters are characters
+    # Unicode calls punctuation that are letters in this language (’ as a glottal stop, : as a length mark), so
+    # grading keeps them instead of treating them as punctuation.
+    special_characters = models.JSONField(default=list, blank=True, help_text='On-screen keys, e.g. ["ɔ", "ɛ"].')
+    punctuation_letters = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Characters that are letters here although Unicode calls them punctuation, e.g. ["’", ":"].',
+    )
 
     class Meta:
         ordering = ["name"]

@@ -38,7 +38,7 @@ TYPO = "typo"
 WRONG = "wrong"
 
 MAX_TEXT_LENGTH = 1000
-_APOSTROPHES = frozenset("'`\u2018\u2019\u02bc\u00b4")  # ' ` ‘ ’ ʼ ´  # noqa: RUF003
+_APOSTROPHES = frozenset("'`\u2018\u2019\u02bc\u00b4")  # ' ` ‘ ’ ʼ ´
 
 
 class InvalidAnswer(ValidationError):

@@ -111,6 +111,10 @@ class Exercise(TimestampedModel):
     time_limit_seconds = models.PositiveIntegerField(null=True, blank=True)
     xp_override = models.PositiveSmallIntegerField(null=True, blank=True)
     audio = models.ForeignKey(AudioFile, null=True, blank=True, on_delete=models.SET_NULL, related_name="exercises")
+    # An optional picture: an upload or a URL (an upload wins), with its alternative text.
+    image = models.ImageField(upload_to="images/", blank=True)
+    image_url = models.URLField(max_length=500, blank=True)
+    image_alt = models.CharField("image alt text", max_length=300, blank=True)
 
     class Meta:
         ordering = ["id"]

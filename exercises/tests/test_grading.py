@@ -83,7 +83,7 @@ CASES = [
     ("translate", {}, ["gato"], [], {"text": "pata"}, False, WRONG, "gato"),
     # apostrophes and other punctuation
     ("translate", {}, ["L'eau est froide"], [], {"text": "leau est froide"}, True, CORRECT, "L'eau est froide"),
-    ("translate", {}, ["L'eau est froide"], [], {"text": "L’eau est froide"}, True, CORRECT, "L'eau est froide"),  # noqa: RUF001
+    ("translate", {}, ["L'eau est froide"], [], {"text": "L’eau est froide"}, True, CORRECT, "L'eau est froide"),
     ("translate", {}, ["Hola, amigo"], [], {"text": "hola,amigo"}, True, CORRECT, "Hola, amigo"),
     ("translate", {}, ["Hola, amigo"], [], {"text": "«Hola» — amigo…"}, True, CORRECT, "Hola, amigo"),
     # listen and speak share the text grader
