@@ -1,6 +1,7 @@
 # `make run`: set up and serve on SQLite with seed data and the demo course.
 # `make test`: set up and run lint, migration check and the whole test suite with coverage.
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -22,7 +23,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py seed
 	$(BIN)/python manage.py import_course fixtures/courses/spanish-for-english-speakers.yaml
 	$(BIN)/python manage.py ensure_local_admin
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
