@@ -1,5 +1,8 @@
 """DRF authentication by allauth's X-Session-Token header, answering 401 (not 403) to anonymous callers.
 
+A request without credentials is refused with `not_authenticated`; one whose X-Session-Token names no live
+session (unknown, expired, signed out) with `authentication_failed`, so a client knows to sign in again.
+
 Its OpenAPI description lives here too, so it is registered whenever DRF loads its authentication classes.
 The session cookie (DRF's SessionAuthentication) is the other accepted scheme.
 """
@@ -12,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, SessionBase
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework.exceptions import AuthenticationFailed
 
 SESSION_KEY_CHARS = frozenset(VALID_KEY_CHARS)
 SESSION_KEY_MAX_LENGTH = 40  # django_session.session_key
@@ -35,6 +39,15 @@ class SessionTokenStrategy(AllauthSessionTokenStrategy):
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
+    def authenticate(self, request):
+        token = self.get_session_token(request)
+        if not token:
+            return None
+        authenticated = super().authenticate(request)
+        if authenticated is None:
+            raise AuthenticationFailed("The session token is invalid or has expired; sign in again.")
+        return authenticated
+
     def authenticate_header(self, request):
         # A WWW-Authenticate value makes DRF answer 401 for missing credentials, as DESIGN.md asks.
         return "X-Session-Token"

@@ -37,7 +37,11 @@ def test_a_learner_gets_the_rate_per_window_then_429_until_the_next_window(low_r
     assert statuses == [200, 200, 200, 429]
     assert refused.status_code == 429
     assert refused["Retry-After"] == "50"
-    assert refused.json() == {"detail": "Request was throttled. Expected available in 50 seconds."}
+    assert refused.json() == {
+        "detail": "Request was throttled. Expected available in 50 seconds.",
+        "code": "throttled",
+        "wait": 50,
+    }
     with time_machine.travel(dt.datetime(2026, 11, 25, 12, 1, 0, tzinfo=dt.UTC), tick=False):
         assert client.get("/api/v1/me/").status_code == 200
 
