@@ -4,14 +4,17 @@ import platform
 import uuid
 
 import django
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from rest_framework.permissions import IsAdminUser
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 
 @never_cache
@@ -74,10 +77,19 @@ def health_floor(request):
     return JsonResponse({"status": "ok"})
 
 
-@never_cache
-@require_GET
-@staff_member_required
-def health_system(request):
+@method_decorator(never_cache, name="dispatch")
+class SystemHealthView(APIView):
+    """Versions and row counts, for staff only; an API view so a refusal is JSON (401 anonymous, 403 non-staff)
+    like every other, whether the caller signs in with the session cookie or an X-Session-Token."""
+
+    permission_classes = [IsAdminUser]
+    schema = None  # an operator's endpoint, not part of the learner API's schema
+
+    def get(self, request):
+        return Response(system_health())
+
+
+def system_health() -> dict:
     from django.apps import apps
 
     counts = {}
@@ -95,15 +107,13 @@ def health_system(request):
             continue
         counts[f"{label}.{model_name}"] = model.objects.count()
     connection = connections[DEFAULT_DB_ALIAS]
-    return JsonResponse(
-        {
-            "status": "ok",
-            "versions": {
-                "python": platform.python_version(),
-                "django": django.get_version(),
-                "database": f"{connection.vendor} {connection.Database.__name__} "
-                + ".".join(map(str, connection.get_database_version())),
-            },
-            "counts": counts,
-        }
-    )
+    return {
+        "status": "ok",
+        "versions": {
+            "python": platform.python_version(),
+            "django": django.get_version(),
+            "database": f"{connection.vendor} {connection.Database.__name__} "
+            + ".".join(map(str, connection.get_database_version())),
+        },
+        "counts": counts,
+    }

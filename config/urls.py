@@ -33,6 +33,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("health/", health.health, name="health"),
     path("health/database", health.health_database, name="health-database"),
-    path("health/system", health.health_system, name="health-system"),
+    path("health/system", health.SystemHealthView.as_view(), name="health-system"),
     path("health/floor", health.health_floor, name="health-floor"),
 ]

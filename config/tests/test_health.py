@@ -7,6 +7,7 @@ from django.db import OperationalError
 from django.db.migrations import Migration
 
 from accounts.tests.factories import StaffFactory
+from conftest import app_login
 
 pytestmark = pytest.mark.django_db
 
@@ -39,15 +40,32 @@ def test_health_database_is_503_when_the_database_is_unreachable(client):
 
 
 def test_health_system_is_for_staff_only(client, user, password):
-    assert client.get("/health/system").status_code == 302  # to the login page
+    anonymous = client.get("/health/system")
+    assert (anonymous.status_code, anonymous.json()) == (
+        401,
+        {"detail": "Authentication credentials were not provided.", "code": "not_authenticated"},
+    )
     client.force_login(user)
-    assert client.get("/health/system").status_code == 302
+    learner = client.get("/health/system")
+    assert (learner.status_code, learner.json()) == (
+        403,
+        {"detail": "You do not have permission to perform this action.", "code": "permission_denied"},
+    )
     client.force_login(StaffFactory())
     response = client.get("/health/system")
     assert response.status_code == 200
+    assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
     body = response.json()
     assert body["counts"]["accounts.User"] == 2
     assert set(body["versions"]) == {"python", "django", "database"}
+
+
+def test_health_system_accepts_a_staff_session_token(api_client):
+    staff = StaffFactory()
+    token = app_login(api_client, staff.email)
+    response = api_client.get("/health/system", HTTP_X_SESSION_TOKEN=token)
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
 
 
 def test_openapi_schema_and_docs_render(client):
