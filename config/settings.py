@@ -140,7 +140,6 @@ STORAGES = {
 }
 
 # --- Security (production values unless DEBUG) ---------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
@@ -153,6 +152,9 @@ SECURE_REDIRECT_EXEMPT = [r"^health/"]
 # Number of reverse proxies in front of the app; the client IP is taken that many hops from the right
 # of X-Forwarded-For (0: REMOTE_ADDR only, so a client cannot forge its IP).
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Behind a proxy (which must set X-Forwarded-Proto itself, overwriting any the client sent), a request the proxy
+# received over https counts as secure. Without one, a client could claim https with that header.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PROXY_COUNT > 0 else None
 
 # --- django-allauth ------------------------------------------------------------------------
 SITE_ID = 1
