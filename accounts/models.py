@@ -6,7 +6,8 @@ from functools import cache
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Length, Lower
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.timezone import localtime, now
 
 
@@ -18,6 +19,10 @@ def _timezone_names() -> frozenset[str]:
 def validate_timezone(value: str) -> None:
     if value not in _timezone_names():
         raise ValidationError(f"“{value}” is not a known IANA time zone.", code="invalid_timezone")
+
+
+# RFC 5321's limit on a deliverable address; longer ones are refused everywhere, never cut short.
+EMAIL_MAX_LENGTH = 254
 
 
 class DailyGoal(models.IntegerChoices):
@@ -53,7 +58,7 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField("email address", max_length=254)
+    email = models.EmailField("email address", max_length=EMAIL_MAX_LENGTH)
     display_name = models.CharField(max_length=80, blank=True)
     avatar = models.URLField(max_length=500, blank=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
@@ -72,6 +77,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            # SQLite does not enforce a column's length: a user made by code is refused there too.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("email"), EMAIL_MAX_LENGTH), name="user_email_max_length"
+            ),
             models.CheckConstraint(
                 condition=models.Q(daily_xp_goal__in=[g.value for g in DailyGoal]),
                 name="user_daily_xp_goal_valid",

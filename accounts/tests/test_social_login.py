@@ -84,6 +84,36 @@ def test_google_id_token_login_creates_the_learner_and_returns_a_session_token(a
     assert SocialAccount.objects.get(provider="google").uid == "g-1001"
 
 
+def test_a_provider_email_over_254_characters_is_not_cut_short_but_asked_for(api_client, google):
+    too_long = "a" * 60 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 63 + ".com"  # 255 characters
+    token = google.id_token(client_id=GOOGLE_CLIENT_ID, sub="g-3003", email=too_long)
+    response = api_client.post(
+        "/_allauth/app/v1/auth/provider/token",
+        {"provider": "google", "process": "login", "token": {"client_id": GOOGLE_CLIENT_ID, "id_token": token}},
+        format="json",
+    )
+    # No address to use: allauth holds a pending provider sign-up, as for TikTok, and creates no account.
+    assert response.status_code == 401, response.content
+    assert [f["id"] for f in response.json()["data"]["flows"] if f.get("is_pending")] == ["provider_signup"]
+    assert not User.objects.exists()
+    session_token = response.json()["meta"]["session_token"]
+
+    refused = api_client.post(
+        "/_allauth/app/v1/auth/provider/signup", {"email": too_long}, format="json", HTTP_X_SESSION_TOKEN=session_token
+    )
+    assert refused.status_code == 400
+    assert [(e["param"], e["code"]) for e in refused.json()["errors"]] == [("email", "email_too_long")]
+
+    accepted = api_client.post(
+        "/_allauth/app/v1/auth/provider/signup",
+        {"email": "ana@example.com"},
+        format="json",
+        HTTP_X_SESSION_TOKEN=session_token,
+    )
+    assert accepted.status_code == 200, accepted.content
+    assert User.objects.get().email == "ana@example.com"
+
+
 def test_google_login_reaches_an_existing_account_with_the_same_email(api_client, google):
     existing = User.objects.create_user(email="ana@example.com", password="x-Very-secret-1")
     from allauth.account.models import EmailAddress
