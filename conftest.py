@@ -56,3 +56,11 @@ def app_login(client: APIClient, email: str, password: str = DEFAULT_PASSWORD) -
     response = client.post("/_allauth/app/v1/auth/login", {"email": email, "password": password}, format="json")
     assert response.status_code == 200, response.content
     return response.json()["meta"]["session_token"]
+
+
+def app_reauthenticate(client: APIClient, token: str, password: str = DEFAULT_PASSWORD) -> None:
+    """Confirm the password in the app session `token` names (allauth's reauthentication), as DELETE me/ needs."""
+    response = client.post(
+        "/_allauth/app/v1/auth/reauthenticate", {"password": password}, format="json", HTTP_X_SESSION_TOKEN=token
+    )
+    assert response.status_code == 200, response.content

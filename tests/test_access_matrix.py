@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from audit.models import UserActivityLog
+from conftest import app_reauthenticate
 from exercises.models import ExerciseType
 from gamification.models import LearnerStats, UserDailyXP
 from progress.models import LessonSession, UserCourse, UserExerciseInteraction
@@ -193,6 +194,7 @@ def test_enrolling_and_profile_changes_touch_only_the_caller(world):
     before = owner_footprint(owner.user)
     assert other.post("/api/v1/enrollments/", {"course": world["course"].pk}, format="json").status_code == 201
     assert other.patch("/api/v1/me/", {"display_name": "Someone else"}, format="json").status_code == 200
+    app_reauthenticate(other, other.token)
     assert other.delete("/api/v1/me/").status_code == 204
     assert not User.objects.filter(pk=other.user.pk).exists()
     assert owner_footprint(owner.user) == before

@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.api.serializers import ProfileSerializer
+from accounts.reauthentication import reauthentication_required_body, recently_authenticated
 
 
 class MeView(APIView):
@@ -24,6 +25,12 @@ class MeView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
+        if not recently_authenticated(request):
+            return Response(
+                reauthentication_required_body(request, action="delete your account"),
+                status=status.HTTP_401_UNAUTHORIZED,
+                headers={"WWW-Authenticate": "X-Session-Token"},
+            )
         services.user_delete(user=request.user, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

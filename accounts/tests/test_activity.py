@@ -7,6 +7,7 @@ from accounts.models import User
 from accounts.tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
 from audit.models import SystemAuditLog, UserActivityLog
 from audit.services import system_audit_record
+from conftest import app_reauthenticate
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +149,7 @@ def test_account_deletion_keeps_the_facts_and_clears_the_personal_fields(api_cli
         changes={"email": [staff.email, "new@example.com"]},
     )
 
+    app_reauthenticate(api_client, token)
     response = api_client.delete(ME, HTTP_X_SESSION_TOKEN=token, **CLIENT)
     assert response.status_code == 204
 
@@ -176,6 +178,7 @@ def test_account_deletion_passes_the_append_only_trigger_on_postgresql(api_clien
     """Redaction and the FK's SET NULL are the only updates the trigger lets through."""
     learner = UserFactory()
     token = login(api_client, learner.email)
+    app_reauthenticate(api_client, token)
 
     assert api_client.delete(ME, HTTP_X_SESSION_TOKEN=token, **CLIENT).status_code == 204
 

@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
-from conftest import app_login
+from conftest import app_login, app_reauthenticate
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +153,7 @@ def test_patch_me_with_malformed_json_is_400(learner_client):
 
 def test_delete_me_removes_the_account_and_its_token(api_client):
     token = signup(api_client, "gone@example.com").json()["meta"]["session_token"]
+    app_reauthenticate(api_client, token, "Sup3r-secret-pw")
     response = api_client.delete(ME, HTTP_X_SESSION_TOKEN=token)
     assert response.status_code == 204
     assert not User.objects.filter(email="gone@example.com").exists()

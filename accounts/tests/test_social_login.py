@@ -3,10 +3,12 @@
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+import time_machine
 from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.providers.google import views as google_views
 from allauth.socialaccount.providers.tiktok.views import TikTokOAuth2Adapter
 from django.test import override_settings
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.tests.fake_providers import FakeProviderServer, GoogleSigner
@@ -112,6 +114,25 @@ def test_a_provider_email_over_254_characters_is_not_cut_short_but_asked_for(api
     )
     assert accepted.status_code == 200, accepted.content
     assert User.objects.get().email == "ana@example.com"
+
+
+def test_a_learner_without_a_password_deletes_the_account_only_soon_after_signing_in(api_client, google):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        token = google.id_token(client_id=GOOGLE_CLIENT_ID, sub="g-4004", email="ana@example.com")
+        response = api_client.post(
+            "/_allauth/app/v1/auth/provider/token",
+            {"provider": "google", "process": "login", "token": {"client_id": GOOGLE_CLIENT_ID, "id_token": token}},
+            format="json",
+        )
+        assert response.status_code == 200, response.content
+        session_token = response.json()["meta"]["session_token"]
+    with time_machine.travel(start.timestamp() + 301, tick=False):
+        stale = api_client.delete("/api/v1/me/", HTTP_X_SESSION_TOKEN=session_token)
+    assert (stale.status_code, stale.json()["code"]) == (401, "reauthentication_required")
+    with time_machine.travel(start.timestamp() + 60, tick=False):
+        assert api_client.delete("/api/v1/me/", HTTP_X_SESSION_TOKEN=session_token).status_code == 204
+    assert not User.objects.exists()
 
 
 def test_google_login_reaches_an_existing_account_with_the_same_email(api_client, google):
