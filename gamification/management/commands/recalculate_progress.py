@@ -1,4 +1,7 @@
-"""`manage.py recalculate_progress [--user EMAIL|ID] [--fix]`: rebuild learner aggregates from the logs."""
+"""`manage.py recalculate_progress [--user EMAIL|ID] [--fix]`: rebuild learner aggregates from the logs.
+
+Exits 0 when there is no drift or --fix repaired all of it, 1 when drift is left (reported, not repaired).
+"""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -33,21 +36,26 @@ class Command(BaseCommand):
                 | set(UserCourse.objects.values_list("user_id", flat=True).distinct())
             )
             users = users.filter(pk__in=active)
-        drifted, repaired, checked = [], 0, 0
-        show_bar = options.get("verbosity", 1) >= 1 and users.count() > 1
+        drifted, repaired, unrepaired, checked = [], 0, 0, 0
+        # A progress bar only on a terminal: in a log or a pipe it would be a stream of carriage returns.
+        show_bar = options.get("verbosity", 1) >= 1 and self.stderr.isatty() and users.count() > 1
+        bar_stream = self.stderr._out  # the bare stream: OutputWrapper would end every redraw with a newline
         for learner in tqdm(
-            users.iterator(), total=users.count(), disable=not show_bar, file=self.stderr, unit="learner"
+            users.iterator(), total=users.count(), disable=not show_bar, file=bar_stream, unit="learner"
         ):
             checked += 1
             drift = learner_progress_recalculate(user=learner, fix=fix)
             if not drift.found:
                 continue
             drifted.append(learner.pk)
+            name = f"learner {learner.email} (id {learner.pk})"
             for what, (stored, expected) in sorted(drift.changes.items()):
-                self.stdout.write(f"user {learner.pk} {what}: stored {stored}, expected {expected}")
+                self.stdout.write(f"{name} {what}: stored {stored}, expected {expected}")
             for problem in drift.problems:
-                self.stdout.write(self.style.WARNING(f"user {learner.pk}: {problem}"))
+                self.stdout.write(self.style.WARNING(f"{name}: {problem}"))
             repaired += 1 if fix and drift.changes else 0
+            # --fix repairs every change; a problem (a hearts log that does not add up) needs a person.
+            unrepaired += 1 if not fix or drift.problems else 0
         if fix and repaired:
             with transaction.atomic():
                 command_audit_record(
@@ -56,6 +64,11 @@ class Command(BaseCommand):
                 )
         if not drifted:
             self.stdout.write(self.style.SUCCESS(f"No drift in {checked} learner(s)."))
+        elif not unrepaired:
+            self.stdout.write(self.style.SUCCESS(f"Drift in {len(drifted)} of {checked} learner(s), repaired."))
         else:
-            verb = "repaired" if fix else "found (run with --fix to repair)"
-            self.stdout.write(self.style.WARNING(f"Drift in {len(drifted)} of {checked} learner(s), {verb}."))
+            advice = "see the problems above" if fix else "run with --fix to repair"
+            # Non-zero exit, so a scheduled run that finds drift it did not repair alerts its operator.
+            raise CommandError(
+                f"Drift in {len(drifted)} of {checked} learner(s), {unrepaired} not repaired ({advice})."
+            )
