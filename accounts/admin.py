@@ -8,6 +8,7 @@ from django.db import transaction
 
 from accounts import services
 from accounts.models import User
+from accounts.profile import profile_changed
 from audit.admin_mixins import AuditedModelAdmin
 
 
@@ -51,6 +52,12 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
             if user is not None and self.has_change_permission(request, user):
                 self.audit_remember(request, user)
         return super().user_change_password(request, id, form_url)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = set(form.changed_data) & set(services.PROFILE_FIELDS)
+        if change and changed:
+            profile_changed(user=obj, fields=changed)  # in the admin's transaction, as the API's update does
 
     def delete_model(self, request, obj):
         # Through the account deletion service, so the user's audit rows are redacted, not blocked.

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.export import export_sections
 from accounts.models import User
+from accounts.profile import profile_changed
 from audit.models import UserActivityLog
 from audit.services import activity_forget_user, activity_record
 
@@ -26,6 +27,7 @@ def user_profile_update(*, user: User, data: dict[str, Any], request=None) -> Us
     if changed:
         user.full_clean(exclude=["password", "email"])
         user.save(update_fields=[*changed, "updated_at"])
+        profile_changed(user=user, fields=set(changed))
         activity_record(
             user=user,
             action=UserActivityLog.Action.PROFILE_CHANGE,

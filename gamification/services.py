@@ -163,6 +163,13 @@ def daily_xp_add(*, user, day: dt.date, xp: int, lessons: int) -> UserDailyXP:
     return daily
 
 
+def daily_goal_today_update(*, user, fields: set[str]) -> None:
+    """A goal changed during the day is the goal of today (accounts.profile calls this in the profile write's
+    transaction); the past days keep the goal that was in force then."""
+    if "daily_xp_goal" in fields:
+        UserDailyXP.objects.filter(user=user, date=user.local_date()).update(goal=user.daily_xp_goal)
+
+
 # --- lesson sessions -------------------------------------------------------------------------------
 
 
