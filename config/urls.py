@@ -1,4 +1,6 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -36,3 +38,7 @@ urlpatterns = [
     path("health/system", health.SystemHealthView.as_view(), name="health-system"),
     path("health/floor", health.health_floor, name="health-floor"),
 ]
+
+# `make run` (DEBUG) serves uploaded media from MEDIA_ROOT itself; static() adds nothing without DEBUG. In
+# production media URLs point at the S3 bucket (or its custom domain), or the web server serves MEDIA_ROOT.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
