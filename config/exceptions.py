@@ -1,4 +1,4 @@
-"""One place where errors become HTTP answers, in one shape (docs/api.md, "Errors").
+"""One place where errors become HTTP answers, in one shape (README.md, "Using it": errors).
 
 Every refusal is `{"detail": "<message for people>", "code": "<stable machine code>"}` (a 429 adds `wait`, the
 seconds until a retry may succeed); bad input is a 400 of field errors, `{"field": ["message", ...]}`, with
