@@ -2,36 +2,31 @@
 
 from __future__ import annotations
 
-import json
+import re
+from typing import ClassVar
+from urllib.parse import urlencode
 
 from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from audit.admin_mixins import AuditedModelAdmin
 from courses.admin_forms import OrderedInlineFormSet
 from courses.models import Lesson, LessonPrerequisite
 from exercises.api.serializers import lesson_play_data
+from exercises.kinds import UnknownKind, all_kinds, kind_for
+from exercises.kinds.base import ExerciseKind
+from exercises.kinds.widgets import TextListField
 from exercises.models import AudioFile, Exercise, ExerciseOption, ExerciseType, LessonExercise
+from exercises.services import lesson_exercise_add
 from exercises.validation import exercise_content_errors
 
 TIMESTAMPS = ("created_at", "updated_at")
-
-CONTENT_HELP = """
-<b>translate</b> content {"source_text": "The boy eats an apple."}, answers ["El niño come una manzana", ...]<br>
-<b>listen</b> needs an audio file; content {} or {"slow_audio": true}; answers = accepted transcriptions<br>
-<b>speak</b> content {"phrase": "Buenos días"}; answers = accepted transcripts<br>
-<b>fill_blank</b> content {"text": "Yo ___ agua."} (one ___ per blank); answers a list per blank [["bebo", "tomo"]]<br>
-<b>multiple_choice</b> content {}; answers []; at least 2 options below, at least one correct<br>
-<b>match_pairs</b> content {"pairs": [["el perro", "the dog"], ["el gato", "the cat"]]}; answers []<br>
-<b>sort_words</b> content {"tiles": ["Yo", "bebo", "agua", "leche"]}; answers ["Yo bebo agua"] (words among the tiles)
-"""
-
 
 # --- lessons -------------------------------------------------------------------------------------
 
@@ -91,7 +86,7 @@ class LessonAdmin(SortableAdminBase, AuditedModelAdmin):
     search_fields = ["title", "key", "unit__title", "unit__section__course__title"]
     autocomplete_fields = ["unit"]
     list_select_related = ["unit__section__course"]
-    readonly_fields = [*TIMESTAMPS, "preview_link"]
+    readonly_fields = [*TIMESTAMPS, "preview_link", "add_exercise_links"]
     inlines = [LessonExerciseInline, LessonPrerequisiteInline]
 
     @admin.display(description="Course", ordering="unit__section__course__title")
@@ -114,7 +109,7 @@ class LessonAdmin(SortableAdminBase, AuditedModelAdmin):
         return [preview, *super().get_urls()]
 
     def preview_view(self, request, lesson_id: int):
-        """The lesson exactly as GET /api/v1/lessons/{id}/ returns it (published or not)."""
+        """The lesson as a learner sees it, drawn from what GET /api/v1/lessons/{id}/ returns (published or not)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         lesson = Lesson.objects.select_related("unit__section__course").filter(pk=lesson_id).first()
@@ -124,6 +119,10 @@ class LessonAdmin(SortableAdminBase, AuditedModelAdmin):
         if quality not in AudioFile.Quality.values:
             quality = "medium"
         payload = lesson_play_data(lesson, audio_quality=quality)
+        exercises = [
+            {"exercise": exercise, "template": kind_for(exercise["type"]).preview_template}
+            for exercise in payload["exercises"]
+        ]
         return TemplateResponse(
             request,
             "admin/exercises/lesson/preview.html",
@@ -132,15 +131,68 @@ class LessonAdmin(SortableAdminBase, AuditedModelAdmin):
                 "opts": self.model._meta,
                 "original": lesson,
                 "title": f"Preview: {lesson}",
-                "payload": json.dumps(payload, indent=2, ensure_ascii=False),
+                "lesson": payload,
+                "exercises": exercises,
                 "api_url": reverse("v1:lesson-detail", args=[lesson.pk]),
                 "audio_quality": quality,
                 "qualities": AudioFile.Quality.values,
             },
         )
 
+    @admin.display(description="Add exercises")
+    def add_exercise_links(self, lesson):
+        if lesson.pk is None:
+            return "Save the lesson first."
+        url = reverse("admin:exercises_exercise_add")
+        return format_html_join(
+            " ",
+            '<a class="addlink" href="{}?{}">{}</a>',
+            ((url, urlencode({"kind": kind.code, "lesson": lesson.pk}), kind.label) for kind in all_kinds()),
+        )
+
 
 # --- exercises -------------------------------------------------------------------------------------
+
+
+class ExerciseForm(forms.ModelForm):
+    """The exercise form: the fields every exercise has. get_form mixes in its kind's fields (kind.admin_form),
+    which show the content and answers without JSON and turn them back into content and answers on clean."""
+
+    kind: ClassVar[ExerciseKind]
+    exercise_type: ClassVar[ExerciseType | None] = None
+
+    hints = TextListField(label="Hints", item_label="hint", help_text="Shown to learners who ask for help.")
+
+    class Meta:
+        model = Exercise
+        fields = ["key", "prompt", "difficulty", "time_limit_seconds", "xp_override", "audio", "hints"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        exercise = self.instance
+        if exercise.type_id is None and self.exercise_type is not None:
+            exercise.type = self.exercise_type
+        content = exercise.content if isinstance(exercise.content, dict) else {}
+        answers = exercise.answers if isinstance(exercise.answers, list) else []
+        for name, value in self.kind.admin_form.initial_from(content, answers).items():
+            self.initial.setdefault(name, value)
+
+    def clean(self):
+        cleaned = super().clean()
+        content, answers = self.kind.admin_form.content_from(cleaned)
+        self.instance.content, self.instance.answers = content, answers
+        errors = self.kind.content_errors(content, answers, options=None, has_audio=cleaned.get("audio") is not None)
+        for error_path, messages in errors.items():
+            field = error_path if error_path in self.fields else self.kind.admin_form.field_for(error_path)
+            for message in messages:
+                self.add_error(field if field in self.fields else None, _at_row(error_path, message))
+        return cleaned
+
+
+def _at_row(path: str, message: str) -> str:
+    """A message about one item of a list says which (answers[1] → "Row 2: ...")."""
+    match = re.search(r"\[(\d+)\]", path)
+    return f"Row {int(match.group(1)) + 1}: {message}" if match else message
 
 
 class ExerciseOptionFormSet(OrderedInlineFormSet):
@@ -177,7 +229,10 @@ class ExerciseOptionInline(SortableTabularInline):
     ordering = ["position"]
     fields = ["text", "is_correct"]
     extra = 0
-    verbose_name_plural = "options (multiple choice only; drag to reorder)"
+    verbose_name_plural = "options (drag to reorder; learners see them shuffled)"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 3 if obj is None else 0  # a new exercise starts with rows to fill
 
 
 class UsedInLessonsInline(admin.TabularInline):
@@ -191,22 +246,117 @@ class UsedInLessonsInline(admin.TabularInline):
 
 @admin.register(Exercise)
 class ExerciseAdmin(SortableAdminBase, AuditedModelAdmin):
+    """Exercises are edited with their kind's fields: "add" first asks for the type (?kind=<code>), and
+    ?lesson=<id> puts the new exercise at the end of that lesson."""
+
+    form = ExerciseForm
     list_display = ["id", "key", "type", "short_prompt", "difficulty", "xp", "audio"]
     list_filter = ["type", "difficulty", "lesson_links__lesson__unit__section__course"]
     search_fields = ["prompt", "key", "lesson_links__lesson__title"]
-    autocomplete_fields = ["type", "audio"]
+    autocomplete_fields = ["audio"]
     list_select_related = ["type", "audio"]
-    readonly_fields = TIMESTAMPS
-    inlines = [ExerciseOptionInline, UsedInLessonsInline]
-    fieldsets = [
-        (None, {"fields": ["type", "key", "prompt", "difficulty", "time_limit_seconds", "xp_override", "audio"]}),
-        ("Content and answers", {"fields": ["content", "answers", "hints"], "description": CONTENT_HELP}),
-        ("History", {"fields": TIMESTAMPS, "classes": ["collapse"]}),
-    ]
+    readonly_fields = [*TIMESTAMPS, "kind_label"]
+
+    def _kind(self, request, obj=None) -> ExerciseKind | None:
+        code = obj.type.code if obj is not None and obj.type_id else request.GET.get("kind")
+        try:
+            return kind_for(code)
+        except UnknownKind:
+            return None
+
+    def get_fieldsets(self, request, obj=None):
+        kind = self._kind(request, obj)
+        kind_fields = list(kind.admin_form.base_fields) if kind else []
+        return [
+            (
+                None,
+                {"fields": ["kind_label", "key", "prompt", "difficulty", "time_limit_seconds", "xp_override", "audio"]},
+            ),
+            (
+                f"{kind.label if kind else 'Content'}: what the learner sees and the accepted answers",
+                {"fields": kind_fields},
+            ),
+            (
+                "Image",
+                {
+                    "fields": ["image", "image_url", "image_alt"],
+                    "description": "Upload a picture or give its URL (an upload wins); either needs alt text.",
+                },
+            ),
+            ("Hints", {"fields": ["hints"]}),
+            ("History", {"fields": TIMESTAMPS, "classes": ["collapse"]}),
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kind = self._kind(request, obj)
+        if kind is None:
+            raise Http404("Choose the exercise's type first.")
+        exercise_type = obj.type if obj is not None else ExerciseType.objects.filter(code=kind.code).first()
+        form = type(
+            f"{type(kind).__name__}ExerciseForm",
+            (kind.admin_form, ExerciseForm),
+            {"kind": kind, "exercise_type": exercise_type, "__module__": __name__},
+        )
+        return super().get_form(request, obj, change=change, form=form, **kwargs)
+
+    def get_inlines(self, request, obj):
+        kind = self._kind(request, obj)
+        return [ExerciseOptionInline, UsedInLessonsInline] if kind and kind.uses_options else [UsedInLessonsInline]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if self._kind(request) is None:
+            return self.kind_chooser_view(request)
+        return super().add_view(request, form_url, extra_context)
+
+    def kind_chooser_view(self, request):
+        """Step one of adding an exercise: its type (each type has its own form)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        available = {row.code: row for row in ExerciseType.objects.filter(is_active=True)}
+        lesson = request.GET.get("lesson", "")
+        choices = [
+            {
+                "kind": kind,
+                "type": available[kind.code],
+                "url": "?" + urlencode({"kind": kind.code, **({"lesson": lesson} if lesson else {})}),
+            }
+            for kind in all_kinds()
+            if kind.code in available
+        ]
+        return TemplateResponse(
+            request,
+            "admin/exercises/exercise/choose_kind.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Add exercise: choose its type",
+                "choices": choices,
+            },
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        lesson = self._target_lesson(request)
+        if not change and lesson is not None and not lesson.lesson_exercises.filter(exercise=form.instance).exists():
+            lesson_exercise_add(lesson=lesson, exercise=form.instance, actor=request.user)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        lesson = self._target_lesson(request)
+        if lesson is not None and "_continue" not in request.POST and "_addanother" not in request.POST:
+            return HttpResponseRedirect(reverse("admin:courses_lesson_change", args=[lesson.pk]))
+        return super().response_add(request, obj, post_url_continue)
+
+    def _target_lesson(self, request) -> Lesson | None:
+        lesson_id = request.GET.get("lesson", "")
+        return Lesson.objects.filter(pk=int(lesson_id)).first() if lesson_id.isdigit() else None
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         return queryset, True if search_term else may_have_duplicates
+
+    @admin.display(description="Type")
+    def kind_label(self, exercise):
+        return exercise.type.name if exercise is not None and exercise.type_id else "-"
 
     @admin.display(description="Prompt")
     def short_prompt(self, exercise):

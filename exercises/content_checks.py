@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from courses.models import Course
+from courses.models import Course, Language
 from courses.prerequisites import course_prerequisite_problems
 from exercises.models import Exercise
 from exercises.validation import exercise_content_errors
@@ -11,6 +11,7 @@ from exercises.validation import exercise_content_errors
 def content_problems() -> list[str]:
     """Every content problem, one line each, naming the row and the field."""
     problems = []
+    languages = set(Language.objects.values_list("code", flat=True))
     exercises = Exercise.objects.select_related("type").prefetch_related("options").order_by("pk")
     for exercise in exercises.iterator(chunk_size=500):
         errors = exercise_content_errors(
@@ -19,6 +20,7 @@ def content_problems() -> list[str]:
             exercise.answers,
             options=list(exercise.options.all()),
             has_audio=exercise.audio_id is not None,
+            languages=languages,
         )
         for field, messages in errors.items():
             for message in messages:

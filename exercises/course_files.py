@@ -24,6 +24,7 @@ from django.db.models import ProtectedError, Q
 from courses.models import HEX_COLOUR_REGEX, KEY_REGEX, Course, Language, Lesson, LessonPrerequisite, Section, Unit
 from courses.ordering import positions_park
 from courses.prerequisites import graph_cycle
+from exercises.kinds import kind_for
 from exercises.models import AudioFile, Exercise, ExerciseType, LessonExercise
 from exercises.services import exercise_options_replace
 from exercises.validation import exercise_content_errors
@@ -310,7 +311,7 @@ def _read_exercise(
             code,
             content,
             answers,
-            options=options if (options or code == ExerciseType.Code.MULTIPLE_CHOICE) else None,
+            options=options if (options or kind_for(code).uses_options) else None,
             has_audio=audio_key is not None,
         )
         for field_path, messages in errors.items():

@@ -1,31 +1,37 @@
-"""Server-side grading: one pure grader per exercise type, and `grade()` that picks the right one.
+"""Server-side grading: how free text is compared (normalisation, orthography, accents, typos), and `grade()`.
 
-Rules (the same for every free-text answer):
+Each exercise kind (exercises.kinds) grades its own answers with these rules:
 - Texts are compared after normalisation: Unicode NFKC (so composed/decomposed accents and
   compatibility forms such as full-width letters are equal), casefold, apostrophes dropped
   (l'eau == leau), every other punctuation character (Unicode categories P*, incl. ¿ ¡ « ») becomes
   a space, and runs of whitespace collapse to one space.
+- Orthography: the characters the answer's language declares as letters although Unicode calls them
+  punctuation (Language.punctuation_letters, e.g. ’ for a glottal stop, : for a length mark) are kept
+  as letters. Where an apostrophe is such a letter, every apostrophe look-alike (' ` ‘ ’ ʼ) is read as
+  that letter, since keyboards differ in which one they type.
 - An exact match with any accepted answer is correct.
-- Equal once diacritics are stripped (NFD, drop combining marks) → correct, feedback
-  "missing_accent", naming the accepted answer the learner meant.
+- The same text with some of the accepted answer's diacritics left out → correct, feedback
+  "missing_accent", naming the accepted answer the learner meant. An *added* or different diacritic
+  (Hóla for Hola) is not a missing one: it is a spelling mistake, judged by the typo rule below.
 - One small typo → correct, feedback "typo". A typo is a Damerau-Levenshtein (optimal string
   alignment) distance of exactly 1 that stays inside one word, where the intended word has at
   least GRADING_TYPO_MIN_WORD_LENGTH (a setting, 4) letters, and where the learner's word is not itself another word of
   the exercise's vocabulary (accepted answers, tiles, pairs): so "el" → "la" or "come" → "como"
   (when "como" is part of the exercise) are wrong answers, not typos. Merging or splitting words
-  ("una manzana" → "unamanzana") is not a typo.
+  ("una manzana" → "unamanzana") is not a typo, and neither is adding, dropping, replacing or moving one
+  of the language's punctuation letters: they mark sounds that tell words apart.
 - Otherwise wrong; the answer to show is the accepted answer closest to what was given (the
   canonical first answer wins ties).
-- sort_words and match_pairs compare normalised text only: the learner picks tiles, so neither
-  a missing accent nor a typo can happen by accident, and word order is what is tested.
 
 An answer of the wrong shape raises InvalidAnswer (a django ValidationError, so the API answers 400).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +44,7 @@ TYPO = "typo"
 WRONG = "wrong"
 
 MAX_TEXT_LENGTH = 1000
-_APOSTROPHES = frozenset("'`\u2018\u2019\u02bc\u00b4")  # ' ` ‘ ’ ʼ ´
+APOSTROPHES = frozenset("'`\u2018\u2019\u02bc")  # ' ` ‘ ’ ʼ
 
 
 class InvalidAnswer(ValidationError):
@@ -61,17 +67,49 @@ class TextMatch:
     answer: str  # the accepted answer matched, or the closest one when wrong
 
 
+@dataclass(frozen=True)
+class Orthography:
+    """What grading must know about the answer's language: the punctuation characters that are letters in it."""
+
+    letters: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, punctuation_letters: Iterable[Any] | None) -> Orthography:
+        """From Language.punctuation_letters, normalised as answers are (NFKC, casefold)."""
+        letters = set()
+        for item in punctuation_letters or ():
+            if isinstance(item, str):
+                letters.update(unicodedata.normalize("NFKC", item).casefold())
+        return cls(frozenset(letters)) if letters else PLAIN
+
+    @property
+    def apostrophe(self) -> str | None:
+        """The apostrophe this language writes as a letter, if any (look-alikes are read as it)."""
+        declared = sorted(self.letters & APOSTROPHES)
+        return declared[0] if declared else None
+
+
+PLAIN = Orthography()
+
+
 # --- normalisation ------------------------------------------------------------------------------
 
 
-def normalize(text: str) -> str:
-    """NFKC, casefold, apostrophes dropped, other punctuation → space, whitespace collapsed."""
+def normalize(text: str, orthography: Orthography = PLAIN) -> str:
+    """NFKC, casefold, apostrophes dropped (or read as the language's apostrophe letter), the language's
+    punctuation letters kept, other punctuation → space, whitespace collapsed."""
     text = unicodedata.normalize("NFKC", text).casefold()
+    letters, apostrophe = orthography.letters, orthography.apostrophe
     chars = []
     for char in text:
-        if char in _APOSTROPHES:
+        if char in APOSTROPHES:
+            if apostrophe is not None:
+                chars.append(apostrophe)
             continue
-        chars.append(" " if unicodedata.category(char).startswith("P") else char)
+        if char in letters:
+            chars.append(char)
+        else:
+            chars.append(" " if unicodedata.category(char).startswith("P") else char)
     return " ".join("".join(chars).split())
 
 
@@ -80,16 +118,14 @@ def strip_accents(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Damerau-Levenshtein distance (optimal string alignment: adjacent transpositions cost 1)."""
-    if a == b:
-        return 0
+def _osa_distance(a: Sequence, b: Sequence, same: Callable[[Any, Any], bool]) -> int:
+    """Optimal string alignment distance (adjacent transpositions cost 1); `same(x, y)` says which items match."""
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
         current = [i] + [0] * len(b)
         for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cost = 0 if same(a[i - 1], b[j - 1]) else 1
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 current[j] = min(current[j], previous2[j - 2] + 1)
@@ -97,73 +133,122 @@ def edit_distance(a: str, b: str) -> int:
     return previous[len(b)]
 
 
-def _is_typo(given: str, expected: str, vocabulary: frozenset[str]) -> bool:
-    if edit_distance(given, expected) != 1:
+def edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment: adjacent transpositions cost 1)."""
+    if a == b:
+        return 0
+    return _osa_distance(a, b, str.__eq__)
+
+
+# --- accents ------------------------------------------------------------------------------------
+
+
+def _clusters(text: str) -> tuple[str, ...]:
+    """The text as base characters each with its combining marks (NFD), so an accent is part of its letter."""
+    clusters: list[str] = []
+    for char in unicodedata.normalize("NFD", text):
+        if clusters and unicodedata.combining(char):
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+    return tuple(clusters)
+
+
+def _lacks_accent(given: str, expected: str) -> bool:
+    """Same base letter, and the given cluster's marks are some (not all) of the expected one's."""
+    if given[0] != expected[0]:
         return False
+    given_marks, expected_marks = Counter(given[1:]), Counter(expected[1:])
+    return given_marks != expected_marks and not (given_marks - expected_marks)
+
+
+def _same_or_lacks_accent(given: str, expected: str) -> bool:
+    return given == expected or _lacks_accent(given, expected)
+
+
+def _only_accents_missing(given: str, expected: str) -> bool:
+    """`given` is `expected` with one or more of its diacritics left out (and nothing else changed)."""
+    given_clusters, expected_clusters = _clusters(given), _clusters(expected)
+    if len(given_clusters) != len(expected_clusters) or given_clusters == expected_clusters:
+        return False
+    return all(_same_or_lacks_accent(g, e) for g, e in zip(given_clusters, expected_clusters, strict=True))
+
+
+def _distance(given: str, expected: str) -> int:
+    """Edit distance in letters (a letter with its accents is one), where a left-out accent costs nothing."""
+    if given == expected:
+        return 0
+    return _osa_distance(_clusters(given), _clusters(expected), _same_or_lacks_accent)
+
+
+# --- typos --------------------------------------------------------------------------------------
+
+
+def _segments(word: str, orthography: Orthography) -> list[str]:
+    if not orthography.letters:
+        return [word]
+    pattern = "([" + re.escape("".join(sorted(orthography.letters))) + "])"
+    return re.split(pattern, word)
+
+
+def _is_typo(given: str, expected: str, vocabulary: frozenset[str], orthography: Orthography) -> bool:
     given_words, expected_words = given.split(), expected.split()
     if len(given_words) != len(expected_words):
         return False
-    differing = [(g, e) for g, e in zip(given_words, expected_words, strict=True) if g != e]
+    differing = [
+        (g, e) for g, e in zip(given_words, expected_words, strict=True) if not (g == e or _only_accents_missing(g, e))
+    ]
     if len(differing) != 1:
         return False
     given_word, expected_word = differing[0]
-    return len(expected_word) >= settings.GRADING_TYPO_MIN_WORD_LENGTH and given_word not in vocabulary
+    if len(_clusters(expected_word)) < settings.GRADING_TYPO_MIN_WORD_LENGTH or given_word in vocabulary:
+        return False
+    # The language's punctuation letters split the word (re.split puts them at the odd indexes): they must
+    # all be there, in place and untouched, and the one slip must be inside one of the pieces between them.
+    given_parts, expected_parts = _segments(given_word, orthography), _segments(expected_word, orthography)
+    if len(given_parts) != len(expected_parts) or given_parts[1::2] != expected_parts[1::2]:
+        return False
+    changed = [
+        (g, e)
+        for g, e in zip(given_parts[::2], expected_parts[::2], strict=True)
+        if not (g == e or _only_accents_missing(g, e))
+    ]
+    return len(changed) == 1 and _distance(*changed[0]) == 1
 
 
-def _vocabulary(texts: Sequence[str]) -> frozenset[str]:
-    return frozenset(strip_accents(word) for text in texts for word in normalize(text).split())
+def _vocabulary(texts: Sequence[str], orthography: Orthography) -> frozenset[str]:
+    return frozenset(word for text in texts for word in normalize(text, orthography).split())
 
 
-def match_text(given: str, accepted: Sequence[str], *, extra_vocabulary: Sequence[str] = ()) -> TextMatch:
+def match_text(
+    given: str,
+    accepted: Sequence[str],
+    *,
+    extra_vocabulary: Sequence[str] = (),
+    orthography: Orthography = PLAIN,
+) -> TextMatch:
     """Grade one free text against its accepted answers (the first is canonical)."""
-    accepted = [a for a in accepted if isinstance(a, str) and normalize(a)]
+    accepted = [a for a in accepted if isinstance(a, str) and normalize(a, orthography)]
     if not accepted:
         return TextMatch(False, WRONG, "")
-    given_norm = normalize(given)
-    normalized = [normalize(a) for a in accepted]
+    given_norm = normalize(given, orthography)
+    normalized = [normalize(a, orthography) for a in accepted]
     for answer, norm in zip(accepted, normalized, strict=True):
         if given_norm == norm:
             return TextMatch(True, CORRECT, answer)
-    given_bare = strip_accents(given_norm)
-    bare = [strip_accents(n) for n in normalized]
-    for answer, norm in zip(accepted, bare, strict=True):
-        if given_bare == norm:
+    for answer, norm in zip(accepted, normalized, strict=True):
+        if _only_accents_missing(given_norm, norm):
             return TextMatch(True, MISSING_ACCENT, answer)
-    vocabulary = _vocabulary([*accepted, *extra_vocabulary])
-    for answer, norm in zip(accepted, bare, strict=True):
-        if _is_typo(given_bare, norm, vocabulary):
+    vocabulary = _vocabulary([*accepted, *extra_vocabulary], orthography)
+    for answer, norm in zip(accepted, normalized, strict=True):
+        if _is_typo(given_norm, norm, vocabulary, orthography):
             return TextMatch(True, TYPO, answer)
-    distances = [edit_distance(given_bare, norm) for norm in bare]
+    distances = [_distance(given_norm, norm) for norm in normalized]
     closest = min(range(len(accepted)), key=lambda index: (distances[index], index))
     return TextMatch(False, WRONG, accepted[closest])
 
 
-# --- answer shapes ------------------------------------------------------------------------------
-
-
-def _require_dict(answer: Any) -> dict:
-    if not isinstance(answer, dict):
-        raise InvalidAnswer({"answer": 'Send an object, e.g. {"text": "..."}.'})
-    return answer
-
-
-def _require_text(value: Any, name: str) -> str:
-    if not isinstance(value, str):
-        raise InvalidAnswer({"answer": f"“{name}” must be a string."})
-    if "\x00" in value:
-        raise InvalidAnswer({"answer": f"“{name}” contains a NUL character."})
-    if len(value) > MAX_TEXT_LENGTH:
-        raise InvalidAnswer({"answer": f"“{name}” is longer than {MAX_TEXT_LENGTH} characters."})
-    return value
-
-
-def _require_text_list(value: Any, name: str, *, max_items: int = 100) -> list[str]:
-    if not isinstance(value, list) or not value or len(value) > max_items:
-        raise InvalidAnswer({"answer": f"“{name}” must be a non-empty list of at most {max_items} strings."})
-    return [_require_text(item, name) for item in value]
-
-
-def _message(feedback: str, answer: str) -> str:
+def feedback_message(feedback: str, answer: str) -> str:
     if feedback == MISSING_ACCENT:
         return f"Correct, but mind the accents: “{answer}”."
     if feedback == TYPO:
@@ -173,136 +258,26 @@ def _message(feedback: str, answer: str) -> str:
     return f"Not quite. Correct answer: “{answer}”."
 
 
-# --- graders ------------------------------------------------------------------------------------
-
-
-def grade_text(content: dict, answers: list, options: list, learner_answer: Any) -> GradeResult:
-    """translate, listen and speak: `{"text": ...}` against the accepted answers."""
-    text = _require_text(_require_dict(learner_answer).get("text"), "text")
-    match = match_text(text, answers)
-    return GradeResult(match.correct, match.feedback, _message(match.feedback, match.answer), match.answer)
-
-
-def grade_fill_blank(content: dict, answers: list, options: list, learner_answer: Any) -> GradeResult:
-    """One list of accepted words per blank; `{"text"}` for a single blank or `{"blanks": [...]}`."""
-    answer = _require_dict(learner_answer)
-    blanks_accepted = [list(choices) if isinstance(choices, list) else [choices] for choices in answers]
-    if "blanks" in answer:
-        given = _require_text_list(answer["blanks"], "blanks")
-    elif "text" in answer and len(blanks_accepted) == 1:
-        given = [_require_text(answer["text"], "text")]
-    else:
-        raise InvalidAnswer({"answer": f'Send {{"blanks": [...]}} with {len(blanks_accepted)} entries.'})
-    if len(given) != len(blanks_accepted):
-        raise InvalidAnswer({"answer": f"Expected {len(blanks_accepted)} blanks, got {len(given)}."})
-    all_words = [word for choices in blanks_accepted for word in choices if isinstance(word, str)]
-    matches = []
-    for text, choices in zip(given, blanks_accepted, strict=True):
-        others = [word for word in all_words if word not in choices]
-        matches.append(match_text(text, choices, extra_vocabulary=others))
-    correct = all(m.correct for m in matches)
-    if not correct:
-        feedback = WRONG
-    elif any(m.feedback == TYPO for m in matches):
-        feedback = TYPO
-    elif any(m.feedback == MISSING_ACCENT for m in matches):
-        feedback = MISSING_ACCENT
-    else:
-        feedback = CORRECT
-    words = [m.answer for m in matches]
-    sentence = _fill_sentence(content.get("text", "") if isinstance(content, dict) else "", words)
-    details = [{"blank": i, "feedback": m.feedback, "answer": m.answer} for i, m in enumerate(matches)]
-    return GradeResult(
-        correct,
-        feedback,
-        _message(feedback, sentence or " / ".join(words)),
-        {"blanks": words, "text": sentence},
-        details,
-    )
-
-
-def _fill_sentence(template: str, words: list[str]) -> str:
-    parts = template.split("___")
-    if len(parts) != len(words) + 1:
-        return ""
-    out = parts[0]
-    for word, rest in zip(words, parts[1:], strict=True):
-        out += word + rest
-    return out
-
-
-def grade_multiple_choice(content: dict, answers: list, options: list, learner_answer: Any) -> GradeResult:
-    """`{"option": id}`; options are dicts {id, text, is_correct}; any correct option counts."""
-    chosen_id = _require_dict(learner_answer).get("option")
-    if not isinstance(chosen_id, int) or isinstance(chosen_id, bool):
-        raise InvalidAnswer({"answer": "“option” must be the id of one of the exercise's options."})
-    by_id = {option["id"]: option for option in options}
-    if chosen_id not in by_id:
-        raise InvalidAnswer({"answer": f"Option {chosen_id} is not one of this exercise's options."})
-    chosen = by_id[chosen_id]
-    shown = chosen if chosen["is_correct"] else next((option for option in options if option["is_correct"]), chosen)
-    feedback = CORRECT if chosen["is_correct"] else WRONG
-    return GradeResult(
-        bool(chosen["is_correct"]),
-        feedback,
-        _message(feedback, shown["text"]),
-        {"option": shown["id"], "text": shown["text"]},
-    )
-
-
-def grade_match_pairs(content: dict, answers: list, options: list, learner_answer: Any) -> GradeResult:
-    """`{"pairs": [[left, right], ...]}`: every pair of the content matched, in any order."""
-    raw = _require_dict(learner_answer).get("pairs")
-    if not isinstance(raw, list) or not raw or len(raw) > 100:
-        raise InvalidAnswer({"answer": "“pairs” must be a non-empty list of [left, right] pairs."})
-    given = []
-    for pair in raw:
-        if not isinstance(pair, list) or len(pair) != 2:
-            raise InvalidAnswer({"answer": "Each pair must be a list [left, right]."})
-        given.append((normalize(_require_text(pair[0], "pairs")), normalize(_require_text(pair[1], "pairs"))))
-    expected_pairs = [
-        list(pair)
-        for pair in content.get("pairs", [])
-        if isinstance(pair, list | tuple) and len(pair) == 2 and all(isinstance(side, str) for side in pair)
-    ]
-    expected = sorted((normalize(left), normalize(right)) for left, right in expected_pairs)
-    correct = sorted(given) == expected
-    feedback = CORRECT if correct else WRONG
-    shown = "; ".join(f"{left} = {right}" for left, right in expected_pairs)
-    return GradeResult(correct, feedback, _message(feedback, shown), {"pairs": expected_pairs})
-
-
-def grade_sort_words(content: dict, answers: list, options: list, learner_answer: Any) -> GradeResult:
-    """`{"words": [...]}` joined with spaces; normalised exact match with an accepted sentence."""
-    words = _require_text_list(_require_dict(learner_answer).get("words"), "words", max_items=200)
-    given = normalize(" ".join(words))
-    accepted = [a for a in answers if isinstance(a, str)]
-    for answer in accepted:
-        if normalize(answer) == given:
-            return GradeResult(True, CORRECT, _message(CORRECT, answer), answer)
-    shown = accepted[0] if accepted else ""
-    return GradeResult(False, WRONG, _message(WRONG, shown), shown)
-
-
-GRADERS: dict[str, Callable[[dict, list, list, Any], GradeResult]] = {
-    "translate": grade_text,
-    "listen": grade_text,
-    "speak": grade_text,
-    "fill_blank": grade_fill_blank,
-    "multiple_choice": grade_multiple_choice,
-    "match_pairs": grade_match_pairs,
-    "sort_words": grade_sort_words,
-}
+def text_result(match: TextMatch) -> GradeResult:
+    return GradeResult(match.correct, match.feedback, feedback_message(match.feedback, match.answer), match.answer)
 
 
 def grade(
-    exercise_type_code: str, content: dict, answers: list, options: list[dict], learner_answer: Any
+    exercise_type_code: str,
+    content: Any,
+    answers: Any,
+    options: list[dict] | None,
+    learner_answer: Any,
+    *,
+    orthography: Orthography = PLAIN,
 ) -> GradeResult:
-    """Grade a learner's answer; raises InvalidAnswer for an answer of the wrong shape."""
-    try:
-        grader = GRADERS[exercise_type_code]
-    except KeyError:
-        raise ValueError(f"No grader for exercise type {exercise_type_code!r}.") from None
-    return grader(
-        content if isinstance(content, dict) else {}, list(answers or []), list(options or []), learner_answer
-    )
+    """Check the answer's shape against the exercise's kind (InvalidAnswer when wrong), then grade it.
+
+    `options` are dicts {id, text, is_correct} (kinds that use options); `orthography` is the answer language's.
+    """
+    from exercises.kinds import kind_for
+
+    kind = kind_for(exercise_type_code)
+    exercise = kind.exercise_data(content=content, answers=answers, options=options)
+    answer = kind.answer_validated(learner_answer, exercise=exercise)
+    return kind.grade(answer, exercise=exercise, orthography=orthography)

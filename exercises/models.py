@@ -6,16 +6,12 @@ from django.db import models
 from django.db.models import Q
 
 from courses.models import Language, Lesson, PositionedModel, TimestampedModel, content_key_field, non_empty
+from exercises.kinds import kind_choices
 
-
-class ExerciseTypeCode(models.TextChoices):
-    TRANSLATE = "translate", "Translate"
-    MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
-    LISTEN = "listen", "Listen"
-    SPEAK = "speak", "Speak"
-    MATCH_PAIRS = "match_pairs", "Match pairs"
-    FILL_BLANK = "fill_blank", "Fill in the blank"
-    SORT_WORDS = "sort_words", "Sort words"
+# The codes come from the registry of exercise kinds (exercises.kinds): one module per type.
+ExerciseTypeCode = models.TextChoices(
+    "ExerciseTypeCode", [(code.upper(), (code, label)) for code, label in kind_choices()]
+)
 
 
 class ExerciseType(TimestampedModel):
@@ -102,7 +98,7 @@ class Exercise(TimestampedModel):
     type = models.ForeignKey(ExerciseType, on_delete=models.PROTECT, related_name="exercises")
     key = content_key_field()
     prompt = models.TextField()
-    # Type-specific content, validated per type on save (exercises.validation).
+    # Type-specific content, validated by its kind (exercises.kinds) wherever it is written: services, admin, import.
     content = models.JSONField(default=dict, blank=True)
     # Accepted answers, the first being the one shown as "correct answer" (shape depends on the type).
     answers = models.JSONField(default=list, blank=True)
@@ -126,6 +122,11 @@ class Exercise(TimestampedModel):
             ),
             non_empty("key", "exercise_key_not_empty"),
             non_empty("prompt", "exercise_prompt_not_empty"),
+            models.CheckConstraint(
+                condition=Q(image="", image_url="") | ~Q(image_alt=""),
+                name="exercise_image_has_alt_text",
+                violation_error_message="Describe the image for learners who cannot see it (alt text).",
+            ),
         ]
         indexes = [models.Index(fields=["key"], name="exercise_key_idx")]
 
@@ -138,31 +139,9 @@ class Exercise(TimestampedModel):
         return self.xp_override if self.xp_override is not None else self.type.default_xp
 
     def clean(self) -> None:
-        # Content, answers and audio per type; options are checked where they are edited (admin
-        # inline formset, import, services), since an unsaved exercise has none yet.
         super().clean()
-        if self.type_id is None:
-            return
-        from exercises.validation import exercise_content_errors
-
-        errors = exercise_content_errors(
-            self.type.code, self.content, self.answers, options=None, has_audio=self.audio_id is not None
-        )
-        if errors:
-            raise ValidationError(model_field_errors(errors))
-
-
-def model_field_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Validation errors keyed by path (content.tiles, answers[0]) regrouped under the model field they are in,
-    each message keeping its path, so forms can show them next to the field."""
-    grouped: dict[str, list[str]] = {}
-    for path, messages in errors.items():
-        field = path.split(".")[0].split("[")[0]
-        if field not in {"content", "answers", "audio", "type", "hints"}:
-            field = "__all__"
-        for message in messages:
-            grouped.setdefault(field, []).append(message if path == field else f"{path}: {message}")
-    return grouped
+        if (self.image or self.image_url) and not self.image_alt.strip():
+            raise ValidationError({"image_alt": "Describe the image for learners who cannot see it (alt text)."})
 
 
 class ExerciseOption(PositionedModel):

@@ -1,44 +1,44 @@
-"""The learner's view of an exercise: everything needed to play it and nothing that gives the answer away."""
+"""The learner's view of an exercise: everything needed to play it and nothing that gives the answer away.
+
+Options, tiles and match_pairs' right column come in an order drawn from the session: a random.Random seeded
+with an HMAC (keyed from SECRET_KEY) of the session and exercise ids. So one session sees one order on every
+reload, replay and worker; another session sees another; and the public lesson payload (no session) has a
+fixed order of its own. None of them is the editor's order as a rule.
+"""
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
-from exercises.models import AudioFile, Exercise, ExerciseType
+from django.utils.crypto import salted_hmac
 
-Code = ExerciseType.Code
+from exercises.kinds import kind_for
+from exercises.kinds.base import ExerciseData, as_options
+from exercises.models import AudioFile, Exercise
 
-
-def _casefold_order(values: list[str]) -> list[str]:
-    # Sorted by text only, so the order carries no information about pairing or answer order.
-    return sorted(values, key=lambda value: (value.casefold(), value))
-
-
-def _type_payload(exercise: Exercise) -> dict[str, Any]:
-    code = exercise.type.code
-    content = exercise.content if isinstance(exercise.content, dict) else {}
-    if code == Code.TRANSLATE:
-        return {"source_text": content.get("source_text", "")}
-    if code == Code.LISTEN:
-        return {"slow_audio": bool(content.get("slow_audio", False))}
-    if code == Code.SPEAK:
-        return {"phrase": content.get("phrase", "")}
-    if code == Code.FILL_BLANK:
-        text = content.get("text", "")
-        return {"text": text, "blanks": text.count("___")}
-    if code == Code.MULTIPLE_CHOICE:
-        # options.all() hits the prefetch cache; sorting in Python keeps it that way.
-        options = sorted(exercise.options.all(), key=lambda option: (option.position, option.pk))
-        return {"options": [{"id": option.pk, "text": option.text} for option in options]}
-    if code == Code.MATCH_PAIRS:
-        pairs = content.get("pairs", [])
-        return {"left": [pair[0] for pair in pairs], "right": _casefold_order([pair[1] for pair in pairs])}
-    if code == Code.SORT_WORDS:
-        return {"tiles": _casefold_order(list(content.get("tiles", [])))}
-    return {}
+ORDER_SALT = "exercises.play.order"
 
 
-def exercise_play_payload(exercise: Exercise, *, audio_quality: str = "medium") -> dict[str, Any]:
+def play_order(*, exercise_id: int, session_id: int | None) -> random.Random:
+    """The random order of one exercise's options and tiles in one session (None: the public lesson payload)."""
+    scope = f"session:{session_id}" if session_id is not None else "lesson"
+    digest = salted_hmac(ORDER_SALT, f"{scope}:exercise:{exercise_id}", algorithm="sha256").digest()
+    return random.Random(int.from_bytes(digest[:16], "big"))
+
+
+def exercise_image(exercise: Exercise) -> dict[str, str] | None:
+    """{"url", "alt"} of the exercise's picture (an upload wins over a URL), or None."""
+    if exercise.image:
+        return {"url": exercise.image.url, "alt": exercise.image_alt}
+    if exercise.image_url:
+        return {"url": exercise.image_url, "alt": exercise.image_alt}
+    return None
+
+
+def exercise_play_payload(
+    exercise: Exercise, *, audio_quality: str = "medium", session_id: int | None = None
+) -> dict[str, Any]:
     """Serialize one exercise for a learner: never answers, is_correct or transcripts.
 
     Reads only exercise.type, exercise.audio and exercise.options, so load exercises through
@@ -47,15 +47,26 @@ def exercise_play_payload(exercise: Exercise, *, audio_quality: str = "medium") 
     """
     if audio_quality not in AudioFile.Quality.values:
         raise ValueError(f"Unknown audio quality {audio_quality!r}; use low, medium or high.")
+    kind = kind_for(exercise.type.code)
     audio = exercise.audio
+    # options.all() hits the prefetch cache; sorting in Python keeps it that way.
+    options = (
+        sorted(exercise.options.all(), key=lambda option: (option.position, option.pk)) if kind.uses_options else []
+    )
+    data = ExerciseData(
+        content=exercise.content if isinstance(exercise.content, dict) else {},
+        answers=list(exercise.answers) if isinstance(exercise.answers, list) else [],
+        options=as_options(options),
+    )
     return {
         "id": exercise.pk,
-        "type": exercise.type.code,
+        "type": kind.code,
         "prompt": exercise.prompt,
         "difficulty": exercise.difficulty,
         "time_limit_seconds": exercise.time_limit_seconds,
         "xp": exercise.xp,
         "hints": list(exercise.hints or []),
         "audio_url": audio.url_for(audio_quality) if audio is not None else None,
-        "content": _type_payload(exercise),
+        "image": exercise_image(exercise),
+        "content": kind.play_content(data, order=play_order(exercise_id=exercise.pk, session_id=session_id)),
     }

@@ -19,7 +19,8 @@ from audit.models import UserActivityLog
 from audit.services import activity_record
 from config.exceptions import DomainError, NotFound
 from exercises import grading
-from exercises.models import ExerciseOption, ExerciseType, LessonExercise
+from exercises.kinds import kind_for
+from exercises.models import ExerciseOption, LessonExercise
 from exercises.selectors import lesson_exercises_for_play
 from gamification import rules
 from gamification.models import Achievement, LearnerStats, UserAchievement, UserDailyXP, UserHeartsLog
@@ -248,13 +249,22 @@ def _exercise_to_grade(*, session: LessonSession, exercise_id: int) -> progress_
 
 
 def _options_for_grading(exercise: progress_selectors.ExerciseToGrade) -> list[dict[str, Any]]:
-    if exercise.type_code != ExerciseType.Code.MULTIPLE_CHOICE:
+    if not kind_for(exercise.type_code).uses_options:
         return []
     return list(
         ExerciseOption.objects.filter(exercise_id=exercise.exercise_id)
         .order_by("position", "pk")
         .values("id", "text", "is_correct")
     )
+
+
+def _answer_orthography(exercise: progress_selectors.ExerciseToGrade) -> grading.Orthography:
+    """The orthography of the language the answer is in (one of the session's course languages)."""
+    code = kind_for(exercise.type_code).answer_language(
+        exercise.content, from_language=exercise.from_language.code, to_language=exercise.to_language.code
+    )
+    language = exercise.from_language if code == exercise.from_language.code else exercise.to_language
+    return grading.Orthography.of(language.punctuation_letters)
 
 
 @transaction.atomic
@@ -274,8 +284,14 @@ def lesson_session_answer(
     now = now or timezone.now()  # read after the lock, so the learner's events are in time order
     session = _session_for_write(user=user, session_id=session_id, now=now)
     exercise = _exercise_to_grade(session=session, exercise_id=exercise_id)
+    # The answer is checked against the exercise's kind before anything is written (a 400 costs no heart).
     result = grading.grade(
-        exercise.type_code, exercise.content, exercise.answers, _options_for_grading(exercise), answer
+        exercise.type_code,
+        exercise.content,
+        exercise.answers,
+        _options_for_grading(exercise),
+        answer,
+        orthography=_answer_orthography(exercise),
     )
     hearts_lost = 0
     if not result.correct:

@@ -5,16 +5,37 @@ from rest_framework import serializers
 from courses.models import Course, Language, Lesson, Section, Unit
 
 
-class LanguageSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Language
-        fields = ["id", "code", "name", "native_name", "flag", "direction", "is_active"]
+class LanguageLettersMixin(serializers.Serializer):
+    special_characters = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Characters offered as on-screen keys."
+    )
+    punctuation_letters = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Characters Unicode calls punctuation that are letters in this language; grading keeps them.",
+    )
 
 
-class LanguageBriefSerializer(serializers.ModelSerializer):
+class LanguageSerializer(LanguageLettersMixin, serializers.ModelSerializer):
     class Meta:
         model = Language
-        fields = ["id", "code", "name", "native_name", "flag", "direction"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "native_name",
+            "flag",
+            "direction",
+            "is_active",
+            "special_characters",
+            "punctuation_letters",
+        ]
+
+
+class LanguageBriefSerializer(LanguageLettersMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Language
+        fields = ["id", "code", "name", "native_name", "flag", "direction", "special_characters", "punctuation_letters"]
 
 
 class CourseSerializer(serializers.ModelSerializer):

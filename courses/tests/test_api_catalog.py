@@ -75,6 +75,8 @@ def test_languages_list_active_ones(learner_client):
                 "flag": "🇪🇸",
                 "direction": "ltr",
                 "is_active": True,
+                "special_characters": [],
+                "punctuation_letters": [],
             }
         ],
     }
@@ -131,6 +133,8 @@ def test_courses_list_shows_published_only_and_filters_by_language_pair(learner_
                 "native_name": "Native en",
                 "flag": "",
                 "direction": "ltr",
+                "special_characters": [],
+                "punctuation_letters": [],
             },
             "to_language": {
                 "id": spanish.to_language_id,
@@ -139,6 +143,8 @@ def test_courses_list_shows_published_only_and_filters_by_language_pair(learner_
                 "native_name": "Native es",
                 "flag": "",
                 "direction": "ltr",
+                "special_characters": [],
+                "punctuation_letters": [],
             },
             "cefr_from": "A1",
             "cefr_to": "A2",

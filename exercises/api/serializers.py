@@ -14,6 +14,23 @@ class ExerciseTypeSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "description", "default_xp", "is_active"]
 
 
+class AnswerField(serializers.JSONField):
+    """A learner's answer: a JSON object whose shape is its exercise kind's (exercises.kinds). The schema lists
+    every kind's shape (exercises.api.schema); the service checks the answer against its exercise's own kind."""
+
+    default_error_messages = {"not_an_object": "Send an object; its shape depends on the exercise's type."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            self.fail("not_an_object")
+        return super().to_internal_value(data)
+
+
+class PlayImageSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    alt = serializers.CharField()
+
+
 class LessonPlaySerializer(serializers.ModelSerializer):
     """A lesson with the exercises to play, built from lesson_exercises_for_play rows; never an answer."""
 

@@ -1,28 +1,23 @@
+from pathlib import Path
+
 import factory
+import yaml
+from django.conf import settings
 
 from courses.tests.factories import LanguageFactory, LessonFactory
+from exercises.kinds import kind_for
 from exercises.models import AudioFile, Exercise, ExerciseOption, ExerciseType, LessonExercise
 
+# Default XP per type as `manage.py seed` loads it.
 TYPE_DEFAULT_XP = {
-    "translate": 2,
-    "multiple_choice": 1,
-    "listen": 2,
-    "speak": 2,
-    "match_pairs": 1,
-    "fill_blank": 1,
-    "sort_words": 2,
+    record["code"]: record["default_xp"]
+    for record in yaml.safe_load((Path(settings.BASE_DIR) / "fixtures" / "exercise_types.yaml").read_text())["records"]
 }
 
-# Valid content and answers per type (multiple choice also needs options, listen an audio file).
-VALID = {
-    "translate": ({"source_text": "The boy eats an apple."}, ["El niño come una manzana", "El chico come una manzana"]),
-    "listen": ({}, ["Hola"]),
-    "speak": ({"phrase": "Buenos días"}, ["Buenos días"]),
-    "fill_blank": ({"text": "Yo ___ agua."}, [["bebo", "tomo"]]),
-    "multiple_choice": ({}, []),
-    "match_pairs": ({"pairs": [["el perro", "the dog"], ["el gato", "the cat"]]}, []),
-    "sort_words": ({"tiles": ["Yo", "bebo", "agua", "leche"]}, ["Yo bebo agua"]),
-}
+
+def example(code: str):
+    """The kind's own valid example exercise (content, answers, options)."""
+    return kind_for(code).example()
 
 
 class ExerciseTypeFactory(factory.django.DjangoModelFactory):
@@ -50,7 +45,7 @@ class AudioFileFactory(factory.django.DjangoModelFactory):
 
 
 class ExerciseFactory(factory.django.DjangoModelFactory):
-    """A valid exercise of `type__code` (default translate); multiple choice gets three options."""
+    """A valid exercise of `type__code` (default translate): its kind's example, options and audio included."""
 
     class Meta:
         model = Exercise
@@ -59,16 +54,18 @@ class ExerciseFactory(factory.django.DjangoModelFactory):
     type = factory.SubFactory(ExerciseTypeFactory)
     key = factory.Sequence(lambda n: f"exercise-{n}")
     prompt = "Translate this sentence"
-    content = factory.LazyAttribute(lambda o: VALID[o.type.code][0])
-    answers = factory.LazyAttribute(lambda o: VALID[o.type.code][1])
-    audio = factory.LazyAttribute(lambda o: AudioFileFactory() if o.type.code == "listen" else None)
+    content = factory.LazyAttribute(lambda o: example(o.type.code).content)
+    answers = factory.LazyAttribute(lambda o: example(o.type.code).answers)
+    audio = factory.LazyAttribute(lambda o: AudioFileFactory() if kind_for(o.type.code).needs_audio else None)
 
     @factory.post_generation
     def options(self, create, extracted, **kwargs):
         if not create:
             return
-        if extracted is None and self.type.code == "multiple_choice":
-            extracted = [("Hola", True), ("Adiós", False), ("Gracias", False)]
+        for code in example(self.type.code).languages:
+            LanguageFactory(code=code)  # the languages the example's content names (get or create)
+        if extracted is None:
+            extracted = list(example(self.type.code).options)
         for position, (text, is_correct) in enumerate(extracted or [], start=1):
             ExerciseOption.objects.create(exercise=self, position=position, text=text, is_correct=is_correct)
 

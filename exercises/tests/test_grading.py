@@ -144,23 +144,12 @@ CASES = [
         WRONG,
         PAIRS,
     ),
-    ("match_pairs", PAIRS, [], [], {"pairs": [["el perro", "the dog"], ["la casa", "the house"]]}, False, WRONG, PAIRS),
     (
         "match_pairs",
         PAIRS,
         [],
         [],
-        {"pairs": [["el perro", "the dog"], ["el perro", "the dog"], ["la casa", "the house"]]},
-        False,
-        WRONG,
-        PAIRS,
-    ),
-    (
-        "match_pairs",
-        PAIRS,
-        [],
-        [],
-        {"pairs": [["el perro", "the dog"], ["la casa", "the house"], ["el ano", "the year"]]},
+        {"pairs": [["el perro", "the year"], ["la casa", "the dog"], ["el año", "the house"]]},
         False,
         WRONG,
         PAIRS,
@@ -238,6 +227,15 @@ def test_feedback_names_the_answer_meant():
         ("match_pairs", {"pairs": [["el perro"]]}),
         ("match_pairs", {"pairs": "x"}),
         ("match_pairs", {"pairs": [["a", 1]]}),
+        # every left item exactly once, with right items of the exercise: else a 400, not a wrong answer
+        ("match_pairs", {"pairs": [["el perro", "the dog"], ["la casa", "the house"]]}),
+        ("match_pairs", {"pairs": [["el perro", "the dog"], ["el perro", "the dog"], ["la casa", "the house"]]}),
+        ("match_pairs", {"pairs": [["el perro", "the dog"], ["la casa", "the house"], ["el ano", "the year"]]}),
+        ("match_pairs", {"pairs": [["el perro", "the dog"], ["la casa", "the house"], ["el año", "the cat"]]}),
+        # unknown fields
+        ("translate", {"text": "Hola", "lang": "es"}),
+        ("sort_words", {"words": ["Yo"], "text": "Yo"}),
+        ("fill_blank", {"text": "bebo", "blanks": ["bebo"]}),
         ("sort_words", {"words": "Yo bebo agua"}),
         ("sort_words", {"words": [1, 2]}),
     ],
@@ -256,8 +254,30 @@ def test_malformed_content_pairs_are_ignored_not_a_crash():
 
 
 def test_unknown_type_is_a_programming_error():
-    with pytest.raises(ValueError, match="No grader"):
+    with pytest.raises(ValueError, match=r"Unknown exercise type 'dance'\."):
         grade("dance", {}, [], [], {})
+
+
+def test_invalid_answers_name_the_field_in_the_answer():
+    with pytest.raises(InvalidAnswer) as caught:
+        grade("translate", {}, NINO, [], {"text": 3, "lang": "es"})
+    assert caught.value.message_dict == {
+        "answer.lang": ["Unknown field; allowed: text."],
+    }
+    with pytest.raises(InvalidAnswer) as caught:
+        grade("translate", {}, NINO, [], {"text": 3})
+    assert caught.value.message_dict == {"answer.text": ["Not a valid string."]}
+    with pytest.raises(InvalidAnswer) as caught:
+        grade("match_pairs", PAIRS, [], [], {"pairs": [["el perro", "the dog"], ["la casa", "the house"]]})
+    assert caught.value.message_dict == {
+        "answer.pairs": ["Pair every left item exactly once: send 3 pairs whose left sides are the exercise's."]
+    }
+    with pytest.raises(InvalidAnswer) as caught:
+        grade("fill_blank", FILL_TWO, FILL_TWO_ANSWERS, [], {"text": "vive"})
+    assert caught.value.message_dict == {"answer.text": ['This exercise has 2 blanks: send {"blanks": [...]}.']}
+    with pytest.raises(InvalidAnswer) as caught:
+        grade("multiple_choice", {}, [], OPTIONS, {"option": 99})
+    assert caught.value.message_dict == {"answer.option": ["Option 99 is not one of this exercise's options."]}
 
 
 @pytest.mark.parametrize(

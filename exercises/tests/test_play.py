@@ -26,7 +26,8 @@ def test_translate_payload_has_the_common_fields_and_no_answers():
         "xp": 2,
         "hints": ["niño = boy"],
         "audio_url": None,
-        "content": {"source_text": "The boy eats an apple."},
+        "image": None,
+        "content": {"source_text": "The boy eats an apple.", "source_language": None},
     }
 
 
@@ -73,31 +74,43 @@ def test_speak_and_fill_blank_payloads():
     assert play(fill)["content"] == {"text": "Yo ___ y ___.", "blanks": 2}
 
 
-def test_multiple_choice_options_have_no_is_correct():
+def test_multiple_choice_options_have_no_is_correct_and_a_structured_prompt():
     exercise = ExerciseFactory(type=ExerciseTypeFactory(code="multiple_choice"))
-    ids = list(exercise.options.order_by("position").values_list("pk", flat=True))
-    assert play(exercise)["content"] == {
-        "options": [{"id": ids[0], "text": "Hola"}, {"id": ids[1], "text": "Adiós"}, {"id": ids[2], "text": "Gracias"}]
-    }
+    options = {option.pk: option.text for option in exercise.options.all()}
+    content = play(exercise)["content"]
+    assert content["prompt"] == {"text": "hello", "language": "en"}
+    assert {option["id"]: option["text"] for option in content["options"]} == options
     assert "is_correct" not in json.dumps(play(exercise))
+    exercise.content = {}
+    exercise.save()
+    assert play(exercise)["content"]["prompt"] is None
 
 
-def test_match_pairs_right_column_is_sorted_not_paired():
+def test_match_pairs_right_column_is_shuffled_never_paired():
     exercise = ExerciseFactory(
         type=ExerciseTypeFactory(code="match_pairs"),
         content={"pairs": [["el perro", "the dog"], ["el gato", "the cat"], ["la casa", "a house"]]},
     )
-    assert play(exercise)["content"] == {
-        "left": ["el perro", "el gato", "la casa"],
-        "right": ["a house", "the cat", "the dog"],
-    }
+    content = play(exercise)["content"]
+    assert content["left"] == ["el perro", "el gato", "la casa"]
+    assert sorted(content["right"]) == ["a house", "the cat", "the dog"]
+    assert content["right"] != ["the dog", "the cat", "a house"]
 
 
-def test_sort_words_tiles_are_sorted_not_in_answer_order():
+def test_sort_words_tiles_are_shuffled_never_in_answer_order():
     exercise = ExerciseFactory(type=ExerciseTypeFactory(code="sort_words"))
     payload = play(exercise)
-    assert payload["content"] == {"tiles": ["agua", "bebo", "leche", "Yo"]}
-    assert "Yo bebo agua" not in json.dumps(payload)
+    assert payload["content"]["prompt"] == {"text": "I drink water", "language": "en"}
+    assert sorted(payload["content"]["tiles"]) == ["Yo", "agua", "bebo", "leche"]
+    assert "Yo bebo agua" not in " ".join(payload["content"]["tiles"])
+
+
+def test_image_payload_upload_wins_over_url():
+    exercise = ExerciseFactory(image_url="https://cdn.example/dog.png", image_alt="A dog")
+    assert play(exercise)["image"] == {"url": "https://cdn.example/dog.png", "alt": "A dog"}
+    exercise.image.name = "images/dog.png"
+    exercise.save()
+    assert play(exercise)["image"] == {"url": "/media/images/dog.png", "alt": "A dog"}
 
 
 def test_lesson_exercises_for_play_loads_everything_in_two_queries(django_assert_num_queries):

@@ -1,18 +1,39 @@
 import pytest
 
+from exercises.kinds import KINDS, all_kinds
 from exercises.validation import exercise_content_errors
 
-from .factories import VALID
+KNOWN = {"en", "es"}
 
 
-@pytest.mark.parametrize("code", sorted(VALID))
-def test_valid_content_of_every_type_has_no_errors(code):
-    content, answers = VALID[code]
-    options = [{"text": "Hola", "is_correct": True}, {"text": "Adiós", "is_correct": False}]
+@pytest.mark.parametrize("code", sorted(KINDS))
+def test_every_kinds_example_is_valid(code):
+    kind = KINDS[code]
+    example = kind.example()
+    options = [{"text": text, "is_correct": correct} for text, correct in example.options]
     errors = exercise_content_errors(
-        code, content, answers, options=options if code == "multiple_choice" else None, has_audio=code == "listen"
+        code,
+        example.content,
+        example.answers,
+        options=options if kind.uses_options else None,
+        has_audio=kind.needs_audio,
+        languages=KNOWN,
     )
     assert errors == {}
+
+
+def test_the_registry_holds_the_seven_types_in_order():
+    assert [kind.code for kind in all_kinds()] == [
+        "translate",
+        "multiple_choice",
+        "listen",
+        "speak",
+        "match_pairs",
+        "fill_blank",
+        "sort_words",
+    ]
+    assert {kind.code for kind in all_kinds() if kind.uses_options} == {"multiple_choice"}
+    assert {kind.code for kind in all_kinds() if kind.needs_audio} == {"listen"}
 
 
 @pytest.mark.parametrize(
@@ -34,7 +55,7 @@ def test_valid_content_of_every_type_has_no_errors(code):
             None,
             False,
             {
-                "content.extra": ["Unknown field; allowed: source_text."],
+                "content.extra": ["Unknown field; allowed: source_language, source_text."],
                 "answers[1]": ["Each accepted translation must be a non-empty text."],
             },
         ),
@@ -177,7 +198,7 @@ def test_valid_content_of_every_type_has_no_errors(code):
             ["Hola"],
             [{"text": "x", "is_correct": True}],
             False,
-            {"options": ["Only multiple-choice exercises have options."]},
+            {"options": ["A translate exercise has no options."]},
         ),
         (
             "translate",
@@ -188,10 +209,75 @@ def test_valid_content_of_every_type_has_no_errors(code):
             {"answers": ["Answers must be a list.", "Give at least one accepted translation."]},
         ),
         ("nonsense", {}, [], None, False, {"type": ["Unknown exercise type 'nonsense'."]}),
+        # structured prompts (multiple_choice, sort_words) and translate's source language
+        (
+            "multiple_choice",
+            {"prompt": {"text": "hello", "language": "xx"}},
+            [],
+            None,
+            False,
+            {"content.prompt.language": ["Unknown language 'xx'; use the code of a language known here."]},
+        ),
+        (
+            "multiple_choice",
+            {"prompt": {"text": " ", "language": "en", "voice": "x"}},
+            [],
+            None,
+            False,
+            {
+                "content.prompt.voice": ["Unknown field; allowed: language, text."],
+                "content.prompt.text": ["Give the sentence or word asked about."],
+            },
+        ),
+        (
+            "sort_words",
+            {"prompt": "I drink water", "tiles": ["Yo", "bebo"]},
+            ["Yo bebo"],
+            None,
+            False,
+            {"content.prompt": ['The prompt is an object {"text": ..., "language": ...}.']},
+        ),
+        (
+            "sort_words",
+            {"prompt": {"text": "I drink"}, "tiles": ["Yo", "bebo"]},
+            ["Yo bebo"],
+            None,
+            False,
+            {"content.prompt.language": ["Give the language's code, e.g. en."]},
+        ),
+        (
+            "translate",
+            {"source_text": "Hola", "source_language": "klingon"},
+            ["Hello"],
+            None,
+            False,
+            {"content.source_language": ["Unknown language 'klingon'; use the code of a language known here."]},
+        ),
+        (
+            "match_pairs",
+            {"pairs": [["a", "b"], ["c", "d"]], "prompt": {"text": "x", "language": "en"}},
+            [],
+            None,
+            False,
+            {"content.prompt": ["Unknown field; allowed: pairs."]},
+        ),
     ],
 )
 def test_invalid_content_is_reported_per_field(code, content, answers, options, has_audio, expected):
-    assert exercise_content_errors(code, content, answers, options=options, has_audio=has_audio) == expected
+    errors = exercise_content_errors(code, content, answers, options=options, has_audio=has_audio, languages=KNOWN)
+    assert errors == expected
+
+
+def test_prompt_languages_are_looked_up_in_the_database_when_not_given(db):
+    from courses.tests.factories import LanguageFactory
+
+    LanguageFactory(code="en")
+    content = {"prompt": {"text": "hello", "language": "en"}}
+    assert exercise_content_errors("multiple_choice", content, []) == {}
+    content = {"prompt": {"text": "hallo", "language": "de"}}
+    assert exercise_content_errors("multiple_choice", content, []) == {
+        "content.prompt.language": ["Unknown language 'de'; use the code of a language known here."]
+    }
 
 
 def test_options_may_be_model_rows(db):

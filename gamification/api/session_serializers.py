@@ -4,6 +4,7 @@ import json
 
 from rest_framework import serializers
 
+from exercises.api.serializers import AnswerField, PlayImageSerializer
 from gamification.models import Achievement
 from progress.models import LessonSession
 
@@ -33,7 +34,8 @@ MAX_ANSWER_BYTES = 10_000
 
 class AnswerInputSerializer(serializers.Serializer):
     exercise = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    answer = serializers.JSONField()
+    # The object's shape depends on the exercise's type; it is checked against that type at answer time.
+    answer = AnswerField()
     time_ms = serializers.IntegerField(min_value=0, max_value=24 * 60 * 60 * 1000, required=False, allow_null=True)
     hints_used = serializers.IntegerField(min_value=0, max_value=100, required=False, default=0)
 
@@ -90,6 +92,7 @@ class PlayExerciseSerializer(serializers.Serializer):
     xp = serializers.IntegerField()
     hints = serializers.ListField(child=serializers.CharField())
     audio_url = serializers.CharField(allow_null=True)
+    image = PlayImageSerializer(allow_null=True)
     content = serializers.DictField(help_text="Type-specific, never the answer.")
     is_required = serializers.BooleanField()
 
@@ -100,6 +103,15 @@ class SessionStartSerializer(LessonSessionSerializer):
 
     class Meta(LessonSessionSerializer.Meta):
         fields = [*LessonSessionSerializer.Meta.fields, "hearts", "exercises"]
+
+
+class SessionDetailSerializer(LessonSessionSerializer):
+    exercises = PlayExerciseSerializer(
+        many=True, allow_null=True, help_text="An active session's exercises, in its own order; null once it is over."
+    )
+
+    class Meta(LessonSessionSerializer.Meta):
+        fields = [*LessonSessionSerializer.Meta.fields, "exercises"]
 
 
 class FeedbackSerializer(serializers.Serializer):

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from exercises.play import exercise_play_payload
+from exercises.selectors import lesson_exercises_for_play
 from gamification import selectors, services
 from gamification.api.session_serializers import (
     AnswerInputSerializer,
@@ -21,6 +22,7 @@ from gamification.api.session_serializers import (
     LearnerAchievementSerializer,
     LessonSessionSerializer,
     MeStatsSerializer,
+    SessionDetailSerializer,
     SessionStartQuerySerializer,
     SessionStartSerializer,
     XpHistoryQuerySerializer,
@@ -29,6 +31,7 @@ from gamification.api.session_serializers import (
 from gamification.idempotency import MAX_KEY_LENGTH, idempotent_call, request_fingerprint
 from progress import selectors as progress_selectors
 from progress import services as progress_services
+from progress.models import LessonSession
 
 
 def _hearts(hearts) -> dict[str, Any]:
@@ -75,19 +78,37 @@ class LessonSessionStartView(APIView):
         body = {
             **LessonSessionSerializer(start.session).data,
             "hearts": _hearts(start.hearts),
-            "exercises": [
-                {**exercise_play_payload(link.exercise, audio_quality=quality), "is_required": link.is_required}
-                for link in start.exercises
-            ],
+            "exercises": _session_exercises(start.session, start.exercises, audio_quality=quality),
         }
         return Response(body, status=status.HTTP_201_CREATED)
 
 
+def _session_exercises(session, links, *, audio_quality: str) -> list[dict[str, Any]]:
+    """The session's exercises as its learner plays them: options and tiles in this session's own order."""
+    return [
+        {
+            **exercise_play_payload(link.exercise, audio_quality=audio_quality, session_id=session.pk),
+            "is_required": link.is_required,
+        }
+        for link in links
+    ]
+
+
 class LessonSessionDetailView(APIView):
-    @extend_schema(responses=LessonSessionSerializer)
+    @extend_schema(
+        parameters=[OpenApiParameter("audio_quality", OpenApiTypes.STR, enum=["low", "medium", "high"])],
+        responses=SessionDetailSerializer,
+    )
     def get(self, request, pk: int):
+        """The session; an active one with its exercises, exactly as its start returned them (a reload)."""
+        query = SessionStartQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         session = get_object_or_404(progress_selectors.session_list(user=request.user), pk=pk)
-        return Response(LessonSessionSerializer(session).data)
+        exercises = None
+        if session.status == LessonSession.Status.ACTIVE:
+            links = lesson_exercises_for_play(session.lesson_id)
+            exercises = _session_exercises(session, links, audio_quality=query.validated_data["audio_quality"])
+        return Response({**LessonSessionSerializer(session).data, "exercises": exercises})
 
 
 class LessonSessionAnswerView(APIView):
