@@ -6,6 +6,8 @@ from exercises.kinds import kind_for
 def correct_answer(exercise) -> dict:
     """The answer a learner who knows it sends; reads exercise.type, answers, content and options."""
     kind = kind_for(exercise.type.code)
-    options = sorted(exercise.options.all(), key=lambda option: (option.position, option.pk)) if kind.uses_options else []
+    options = (
+        sorted(exercise.options.all(), key=lambda option: (option.position, option.pk)) if kind.uses_options else []
+    )
     data = kind.exercise_data(content=exercise.content, answers=exercise.answers, options=options)
     return kind.known_answer(exercise=data)

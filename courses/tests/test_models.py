@@ -84,9 +84,7 @@ def test_an_exercise_image_needs_alt_text():
     exercise = ExerciseFactory.build(type=ExerciseTypeFactory(), image_url="https://cdn.example/dog.png")
     with pytest.raises(ValidationError) as caught:
         exercise.full_clean()
-    assert caught.value.message_dict == {
-        "image_alt": ["Describe the image for learners who cannot see it (alt text)."]
-    }
+    assert caught.value.message_dict == {"image_alt": ["Describe the image for learners who cannot see it (alt text)."]}
     exercise.image_alt = "A dog"
     exercise.full_clean()
 

@@ -1,4 +1,5 @@
 import io
+import json
 
 import pytest
 from django.contrib import admin
@@ -139,39 +140,39 @@ def test_new_lesson_cannot_require_a_lesson_of_another_course(editor_client):
 
 
 def exercise_add_data(editor_client, code: str, **fields) -> dict:
-    data = admin_form_data(editor_client.get(url(Exercise, "add")))
-    data.update({"type": str(ExerciseType.objects.get(code=code).pk), "prompt": "Do it", "difficulty": "1", **fields})
+    data = admin_form_data(editor_client.get(url(Exercise, "add"), {"kind": code}))
+    data.update({"key": f"new-{code}", "prompt": "Do it", "difficulty": "1", **fields})
     return data
 
 
 def test_malformed_exercise_is_refused_in_admin_with_the_field(editor_client, reference_data):
-    data = exercise_add_data(
-        editor_client, "sort_words", content='{"tiles": ["Yo", "bebo"]}', answers='["Yo bebo agua"]', hints="[]"
-    )
-    response = editor_client.post(url(Exercise, "add"), data)
+    data = exercise_add_data(editor_client, "sort_words", tiles=["Yo", "bebo"], answers=["Yo bebo agua"])
+    response = editor_client.post(url(Exercise, "add") + "?kind=sort_words", data)
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert errors == {"answers": ["answers[0]: These words of the sentence are not among the tiles: agua."]}
+    assert errors == {"answers": ["Row 1: These words of the sentence are not among the tiles: agua."]}
     assert Exercise.objects.count() == 0
-    data["answers"] = '["Yo bebo"]'
-    response = editor_client.post(url(Exercise, "add"), data)
+    data["answers"] = ["Yo bebo"]
+    response = editor_client.post(url(Exercise, "add") + "?kind=sort_words", data)
     assert response.status_code == 302
     assert Exercise.objects.get().answers == ["Yo bebo"]
 
 
 def test_multiple_choice_needs_two_options_and_a_correct_one_in_admin(editor_client, reference_data):
-    data = exercise_add_data(editor_client, "multiple_choice", content="{}", answers="[]", hints="[]")
+    data = exercise_add_data(editor_client, "multiple_choice")
+    data["options-TOTAL_FORMS"] = "0"
     add_inline_row(data, "options", {"text": "Hola", "is_correct": "on", "position": "1"})
-    response = editor_client.post(url(Exercise, "add"), data)
+    add_mc = url(Exercise, "add") + "?kind=multiple_choice"
+    response = editor_client.post(add_mc, data)
     assert response.status_code == 200
     assert "A multiple-choice exercise needs at least 2 options, it has 1." in response.content.decode()
     add_inline_row(data, "options", {"text": "Adiós", "position": "2"})
     data.pop("options-0-is_correct")
-    response = editor_client.post(url(Exercise, "add"), data)
+    response = editor_client.post(add_mc, data)
     assert "Mark at least one option as correct." in response.content.decode()
     assert Exercise.objects.count() == 0
     data["options-1-is_correct"] = "on"
-    response = editor_client.post(url(Exercise, "add"), data)
+    response = editor_client.post(add_mc, data)
     assert response.status_code == 302
     assert list(ExerciseOption.objects.order_by("position").values_list("text", "is_correct")) == [
         ("Hola", False),
@@ -180,8 +181,8 @@ def test_multiple_choice_needs_two_options_and_a_correct_one_in_admin(editor_cli
 
 
 def test_listen_exercise_needs_audio_in_admin(editor_client, reference_data):
-    data = exercise_add_data(editor_client, "listen", content="{}", answers='["Hola"]', hints="[]")
-    response = editor_client.post(url(Exercise, "add"), data)
+    data = exercise_add_data(editor_client, "listen", answers=["Hola"])
+    response = editor_client.post(url(Exercise, "add") + "?kind=listen", data)
     assert response.context["adminform"].form.errors == {"audio": ["A listen exercise needs an audio file."]}
 
 
@@ -251,10 +252,20 @@ def test_preview_shows_the_lesson_as_the_api_returns_it(editor_client, demo):
     api = APIClient()
     api.force_authenticate(editor_client.user)
     expected = api.get(f"/api/v1/lessons/{lesson.pk}/?audio_quality=high").json()
-    import json
-
-    assert json.loads(response.context["payload"]) == expected
-    assert "answers" not in response.context["payload"]
+    assert response.context["lesson"] == expected
+    page = response.content.decode()
+    # Rendered as a learner sees it: the prompt, the options as buttons in the payload's (shuffled) order, the
+    # pairs in two columns, a box to type in; no answers.
+    mc = next(exercise for exercise in expected["exercises"] if exercise["type"] == "multiple_choice")
+    buttons = "".join(
+        f'<li class="choice" data-option="{option["id"]}">{option["text"]}</li>' for option in mc["content"]["options"]
+    )
+    assert buttons in page
+    assert "<h2>Which one means “hello”?</h2>" in page
+    assert '<audio controls preload="none" src="https://cdn.lingo.example/audio/es/99800b85d338-high.mp3">' in page
+    assert '<textarea class="answer-box"' in page
+    assert "is_correct" not in page
+    assert "answers" not in json.dumps(response.context["lesson"])
     assert editor_client.get(reverse("admin:exercises_lesson_preview", args=[999999])).status_code == 404
 
 
