@@ -32,8 +32,7 @@ from tests.answers import correct_answer
 
 GENERATED_COURSE_TITLE = "French for English speakers (bench)"
 BENCH_ACTIVE = 1000
-# One lesson's exercises: the mix of types a real lesson has.
-LESSON_MIX = ["translate"] * 3 + ["multiple_choice"] * 2 + ["fill_blank"] * 2 + ["sort_words"] * 2 + ["match_pairs"]
+LESSON_SIZE = 10  # exercises per generated lesson
 
 
 def ensure_database(name: str, *, fresh: bool) -> None:
@@ -46,20 +45,12 @@ def ensure_database(name: str, *, fresh: bool) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def generated_exercise(kind: str, n: int) -> tuple[dict, list, list[tuple[str, bool]]]:
-    """Content, accepted answers and options of one generated exercise of type `kind`."""
-    word, other = f"mot{n}", f"chose{n}"
-    if kind == "translate":
-        return {"source_text": f"the word {n} and the thing {n}"}, [f"le {word} et la {other}"], []
-    if kind == "multiple_choice":
-        return {}, [], [(word, True), (other, False), (f"truc{n}", False)]
-    if kind == "fill_blank":
-        return {"text": f"Je vois le ___ numéro {n}."}, [[word]], []
-    if kind == "sort_words":
-        return {"tiles": ["je", "vois", "le", word, "bleu"]}, [f"je vois le {word}"], []
-    if kind == "match_pairs":
-        return {"pairs": [[f"word{n}", word], [f"thing{n}", other], [f"stuff{n}", f"truc{n}"]]}, [], []
-    raise ValueError(kind)
+def lesson_mix() -> list:
+    """One lesson's exercise kinds: every kind that needs no audio file, in registry order, cycled to LESSON_SIZE."""
+    from exercises.kinds import all_kinds
+
+    kinds = [kind for kind in all_kinds() if not kind.needs_audio]
+    return list(itertools.islice(itertools.cycle(kinds), LESSON_SIZE))
 
 
 def generate_course(
@@ -67,7 +58,7 @@ def generate_course(
 ):
     """A published en→fr course (sections x units x lessons), each lesson requiring the one before it.
 
-    Each lesson has ten exercises of five types (LESSON_MIX). Needs the seeded languages and exercise types.
+    Each lesson has ten exercises, each its kind's example (lesson_mix). Needs the seeded languages and exercise types.
     """
     from django.db import transaction
 
@@ -100,16 +91,25 @@ def generate_course(
             for p in range(lessons_per_unit)
         )
         exercises, options, links = [], [], []
+        mix = lesson_mix()
         for index, lesson in enumerate(lesson_rows):
-            for position, kind in enumerate(LESSON_MIX):
-                n = index * len(LESSON_MIX) + position
-                content, answers, opts = generated_exercise(kind, n)
+            for position, kind in enumerate(mix):
+                n = index * len(mix) + position
+                example = kind.example()
+                opts = list(example.options)
                 errors = exercise_content_errors(
-                    kind, content, answers, options=[{"text": t, "is_correct": c} for t, c in opts] or None
+                    kind.code,
+                    example.content,
+                    example.answers,
+                    options=[{"text": t, "is_correct": c} for t, c in opts] if kind.uses_options else None,
                 )
                 assert not errors, errors
                 exercise = Exercise(
-                    type=types[kind], key=f"ex-{n}", prompt=f"Exercise {n}", content=content, answers=answers
+                    type=types[kind.code],
+                    key=f"ex-{n}",
+                    prompt=f"{example.prompt} ({n})",
+                    content=example.content,
+                    answers=example.answers,
                 )
                 exercises.append(exercise)
                 links.append((lesson, exercise, position, opts))

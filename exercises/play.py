@@ -1,6 +1,6 @@
 """The learner's view of an exercise: everything needed to play it and nothing that gives the answer away.
 
-Options, tiles and match_pairs' right column come in an order drawn from the session: a random.Random seeded
+Options, tiles and the right column of pairs come in an order drawn from the session: a random.Random seeded
 with an HMAC (keyed from SECRET_KEY) of the session and exercise ids. So one session sees one order on every
 reload, replay and worker; another session sees another; and the public lesson payload (no session) has a
 fixed order of its own. None of them is the editor's order as a rule.

@@ -18,7 +18,7 @@ class AnswerShapeExtension(OpenApiSerializerExtension):
 
 
 class AnswerFieldExtension(OpenApiSerializerFieldExtension):
-    """`answer`: anyOf the kinds' shapes (anyOf, not oneOf: a single-blank fill_blank answer is also a text)."""
+    """`answer`: anyOf the kinds' shapes (anyOf, not oneOf: a one-gap fill-in-the-blank answer is also a text)."""
 
     target_class = "exercises.api.serializers.AnswerField"
 

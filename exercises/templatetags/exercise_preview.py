@@ -2,16 +2,14 @@
 
 from django import template
 
-from exercises.kinds.fill_blank import BLANK_MARKER
-
 register = template.Library()
 
 
 @register.filter
-def blank_parts(text: str) -> list[str | None]:
-    """The text's pieces with None where each blank goes: "Yo ___ agua." → ["Yo ", None, " agua."]."""
+def gaps(text: str, marker: str) -> list[str | None]:
+    """The text's pieces with None where each `marker` was: "Yo ___ agua."|gaps:"___" → ["Yo ", None, " agua."]."""
     parts: list[str | None] = []
-    for index, piece in enumerate(str(text).split(BLANK_MARKER)):
+    for index, piece in enumerate(str(text).split(marker)):
         if index:
             parts.append(None)
         parts.append(piece)
