@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean ci bench bench-populate
+.PHONY: run test lint install clean ci bench bench-populate chromium
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,9 +29,23 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP) lint
+test: $(STAMP) lint chromium
 	DJANGO_SETTINGS_MODULE=config.settings_test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# The authoring console's browser test drives Debian's Chromium by its path (Playwright downloads nothing):
+# install the package where it is missing and apt is there; otherwise that test fails saying what to do.
+CHROMIUM_PATH ?= /usr/bin/chromium
+export CHROMIUM_PATH
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo)
+chromium:
+	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \
+	  if command -v apt-get >/dev/null; then \
+	    $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; \
+	  else \
+	    echo "No Chromium at $(CHROMIUM_PATH) and no apt-get: install Chromium and set CHROMIUM_PATH (the browser test fails without it)."; \
+	  fi; \
+	fi
 
 # Benchmarks on PostgreSQL (bench/README.md): fill lingo_bench, then load-test it against the floor.
 bench-populate: $(STAMP)

@@ -198,6 +198,14 @@ def _at_row(path: str, message: str) -> str:
 class ExerciseOptionFormSet(OrderedInlineFormSet):
     """Validates the exercise as a whole once its options are known (multiple choice: ≥2, ≥1 correct)."""
 
+    def validate_unique(self):
+        # New rows the editor filled in without dragging them have no position yet: adminsortable2 gives each
+        # the next free one when it is saved, so they are not duplicates of each other.
+        for form in self.extra_forms:
+            if form.cleaned_data and (form.cleaned_data.get(self.default_order_field) or 0) <= 0:
+                form.cleaned_data[self.default_order_field] = None
+        super().validate_unique()
+
     def clean(self):
         super().clean()
         exercise = self.instance
@@ -343,6 +351,7 @@ class ExerciseAdmin(SortableAdminBase, AuditedModelAdmin):
     def response_add(self, request, obj, post_url_continue=None):
         lesson = self._target_lesson(request)
         if lesson is not None and "_continue" not in request.POST and "_addanother" not in request.POST:
+            self.message_user(request, f"The exercise “{obj}” was added at the end of the lesson “{lesson}”.")
             return HttpResponseRedirect(reverse("admin:courses_lesson_change", args=[lesson.pk]))
         return super().response_add(request, obj, post_url_continue)
 
