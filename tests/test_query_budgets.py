@@ -48,6 +48,8 @@ BUDGETS = {  # queries besides AUTH; in tests every atomic block adds SAVEPOINT 
     "GET enrollments/": AUTH + 2,
     "GET enrollments/{id}/": AUTH + 4,
     "GET sessions/{id}/": AUTH + 1,
+    # An active session brings its exercises (a reload): the lesson's exercises with types, audio and options.
+    "GET sessions/{id}/ (active)": AUTH + 3,
     "GET me/": AUTH,
     "GET me/stats/": AUTH + 2,
     "GET me/xp-history/": AUTH + 1,
@@ -180,6 +182,7 @@ def test_every_learner_endpoint_keeps_its_budget(world):
 
     session = measure("POST lessons/{id}/sessions/", "post", f"/api/v1/lessons/{world['next_lesson'].pk}/sessions/")
     session_id = session.json()["id"]
+    measure("GET sessions/{id}/ (active)", "get", f"/api/v1/sessions/{session_id}/")
     from exercises.models import Exercise
     from tests.answers import correct_answer
 

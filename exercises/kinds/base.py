@@ -342,9 +342,10 @@ class ExerciseKind:
         raise NotImplementedError
 
     @property
-    def preview_template(self) -> str:
-        """The admin preview's rendering of the play payload (templates/admin/exercises/kinds/<code>.html)."""
-        return f"admin/exercises/kinds/{self.code}.html"
+    def preview_template(self) -> list[str]:
+        """The admin preview's rendering of the play content: templates/admin/exercises/kinds/<code>.html, else a
+        plain list of the content's fields."""
+        return [f"admin/exercises/kinds/{self.code}.html", "admin/exercises/kinds/_generic.html"]
 
     def source_language(self, content: dict) -> str | None:
         """The language of what the exercise asks about, when its content names one."""

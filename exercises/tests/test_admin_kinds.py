@@ -282,3 +282,16 @@ def test_options_of_a_saved_multiple_choice_keep_their_order(editor):
         "Adiós",
         "Gracias",
     ]
+
+
+def test_a_type_without_its_own_preview_template_is_previewed_as_its_fields():
+    from django.template.loader import select_template
+
+    from exercises.kinds.translate import Translate
+
+    class Dance(Translate):
+        code = "dance"
+
+    template = select_template(Dance().preview_template)
+    assert template.origin.template_name == "admin/exercises/kinds/_generic.html"
+    assert "<dt>steps</dt><dd>3</dd>" in template.render({"content": {"steps": 3}})
