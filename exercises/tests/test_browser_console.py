@@ -9,6 +9,7 @@ downloaded at test time, and a missing browser fails the test with a message, ne
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from pathlib import Path
@@ -17,7 +18,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import connections
+from django.db import connection, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from accounts.tests.factories import StaffFactory
@@ -27,9 +29,8 @@ from exercises.kinds import all_kinds
 from exercises.models import Exercise
 from exercises.tests.factories import AudioFileFactory
 
-# serialized_rollback: the live server needs committed data, and the migrations' data (the content editors
-# group) is restored for this test even when an earlier transactional test flushed it.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The live server reads committed data: a transactional test.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -79,11 +80,21 @@ def browser_page(live_server, monkeypatch, request):
             connections.close_all()
 
 
+def content_editors_group() -> Group:
+    """The group migration exercises/0006 creates, made again by that migration's own function when an earlier
+    transactional test flushed the database (a flush keeps no migration data)."""
+    migration = "0006_content_editors_group"
+    create_group = importlib.import_module(f"exercises.migrations.{migration}").create_group
+    state = MigrationExecutor(connection).loader.project_state(("exercises", migration))
+    create_group(state.apps, None)
+    return Group.objects.get(name="Content editors")
+
+
 @pytest.fixture
 def editor_session(live_server):
     call_command("seed", verbosity=0)
     editor = StaffFactory()
-    editor.groups.add(Group.objects.get(name="Content editors"))
+    editor.groups.add(content_editors_group())
     client = Client()
     client.force_login(editor)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
