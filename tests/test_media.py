@@ -192,9 +192,9 @@ def test_with_a_custom_domain_the_api_gives_its_plain_url(s3_endpoint, bucket, l
 def test_an_exercise_image_goes_to_the_bucket_without_replacing_another(s3_endpoint, bucket):
     storage = media_storage_from(s3_environment(s3_endpoint, AWS_LOCATION="media"))
     with override_settings(STORAGES={**settings.STORAGES, "default": storage}):
-        first = ExerciseFactory()
+        first = ExerciseFactory(image_alt="A red apple")
         first.image.save("apple.png", ContentFile(PNG), save=True)
-        second = ExerciseFactory()
+        second = ExerciseFactory(image_alt="A green apple")
         second.image.save("apple.png", ContentFile(PNG + b"!"), save=True)
         assert default_storage.exists(first.image.name)
         names = (Exercise.objects.get(pk=first.pk).image.name, Exercise.objects.get(pk=second.pk).image.name)
