@@ -62,10 +62,29 @@ def system_audit_record(
     changes: dict[str, Any] | None = None,
     summary: dict[str, Any] | None = None,
     request=None,
+    ip: str | None = None,
 ) -> SystemAuditLog:
     """Append one system audit row for an admin change or an operator command."""
+    row = _system_audit_row(
+        source=source,
+        action=action,
+        actor=actor,
+        actor_repr=actor_repr,
+        target=target,
+        target_repr=target_repr,
+        changes=changes,
+        summary=summary,
+        ip=ip or client_ip(request),
+    )
+    row.save(force_insert=True)
+    return row
+
+
+def _system_audit_row(
+    *, source, action, actor=None, actor_repr="", target=None, target_repr="", changes=None, summary=None, ip=None
+) -> SystemAuditLog:
     actor = actor if actor is not None and actor.pk else None  # AnonymousUser and unsaved users are no actor
-    return SystemAuditLog.objects.create(
+    return SystemAuditLog(
         actor=actor,
         actor_repr=(actor_repr or (actor.get_username() if actor is not None else ""))[:254],
         source=source,
@@ -75,8 +94,63 @@ def system_audit_record(
         target_repr=(target_repr or (str(target) if target is not None else ""))[:255],
         changes=changes or {},
         summary=summary or {},
-        ip=client_ip(request),
+        ip=ip,
     )
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """Who changes data and through which door: a person in the admin or the staff API, or an operator command.
+
+    Services take one of these instead of the HTTP request, so a command or a task calls them the same way.
+    """
+
+    source: str
+    user: Any = None
+    ip: str | None = None
+    command: str = ""
+
+    @classmethod
+    def from_request(cls, request, *, source: str) -> AuditContext:
+        return cls(source=source, user=request.user, ip=client_ip(request))
+
+    @classmethod
+    def for_command(cls, command: str) -> AuditContext:
+        return cls(source=SystemAuditLog.Source.COMMAND, command=command)
+
+    @property
+    def actor_repr(self) -> str:
+        return f"manage.py {self.command}" if self.command else ""
+
+
+def change_audit_row(
+    *, by: AuditContext, action: str, target: models.Model, changes: dict[str, Any], summary: dict | None = None
+) -> SystemAuditLog:
+    """One unsaved audit row of a change `by` made; insert it with change_audit_record or change_audit_bulk_record."""
+    return _system_audit_row(
+        source=by.source,
+        action=action,
+        actor=by.user,
+        actor_repr=by.actor_repr,
+        target=target,
+        changes=changes,
+        summary=summary,
+        ip=by.ip,
+    )
+
+
+def change_audit_record(
+    *, by: AuditContext, action: str, target: models.Model, changes: dict[str, Any], summary: dict | None = None
+) -> SystemAuditLog:
+    """Append the audit row of one change (call it inside the change's transaction)."""
+    row = change_audit_row(by=by, action=action, target=target, changes=changes, summary=summary)
+    row.save(force_insert=True)
+    return row
+
+
+def change_audit_bulk_record(rows: list[SystemAuditLog]) -> None:
+    """Insert many rows from change_audit_row in one statement per batch (bulk imports)."""
+    SystemAuditLog.objects.bulk_create(rows, batch_size=1000)
 
 
 def command_audit_record(*, command: str, summary: dict[str, Any]) -> SystemAuditLog:

@@ -6,8 +6,32 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 HEX_COLOUR_REGEX = r"^#[0-9A-Fa-f]{6}$"
+# A well-formed BCP 47 language tag (RFC 5646 section 2.1; letter case is free, as tags are case-insensitive):
+# language with up to three extended language subtags, script, region, variants, extensions and private use; a
+# private-use tag alone; or one of the grandfathered tags. Written so Python's re, PostgreSQL and the OpenAPI
+# schema read it the same way (no flags).
+_ALPHA = "[A-Za-z]"
+_ALNUM = "[A-Za-z0-9]"
+_LANGTAG = (
+    f"(?:{_ALPHA}{{2,3}}(?:-{_ALPHA}{{3}}){{0,3}}|{_ALPHA}{{4}}|{_ALPHA}{{5,8}})"  # language, extlang
+    f"(?:-{_ALPHA}{{4}})?"  # script
+    f"(?:-(?:{_ALPHA}{{2}}|[0-9]{{3}}))?"  # region
+    f"(?:-(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}}))*"  # variants
+    f"(?:-[A-WYZa-wyz0-9](?:-{_ALNUM}{{2,8}})+)*"  # extensions (any singleton but x)
+    f"(?:-[Xx](?:-{_ALNUM}{{1,8}})+)?"  # private use
+)
+_GRANDFATHERED = (
+    "en-GB-oed|i-ami|i-bnn|i-default|i-enochian|i-hak|i-klingon|i-lux|i-mingo|i-navajo|i-pwn|i-tao|i-tay|i-tsu"
+    "|sgn-BE-FR|sgn-BE-NL|sgn-CH-DE|art-lojban|cel-gaulish|no-bok|no-nyn|zh-guoyu|zh-hakka|zh-min|zh-min-nan|zh-xiang"
+)
+BCP47_REGEX = f"^(?:{_LANGTAG}|[Xx](?:-{_ALNUM}{{1,8}})+|{_GRANDFATHERED})$"
+bcp47_validator = RegexValidator(
+    BCP47_REGEX,
+    "Enter a well-formed BCP 47 language tag, e.g. es, tw, pt-BR, sr-Latn, es-419.",
+)
 KEY_REGEX = r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$"
 key_validator = RegexValidator(KEY_REGEX, "Use lowercase letters, digits and - _ . between them, e.g. greetings-1.")
 
@@ -25,6 +49,41 @@ def content_key_field(
 
 def non_empty(field: str, name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=~Q(**{field: ""}), name=name)
+
+
+class ArchivableQuerySet(models.QuerySet):
+    """Rows that are archived themselves or under an archived parent are hidden from learners, kept for history.
+
+    `LIVE_PATHS` on the model names the rows whose `archived_at` hides it: itself ("") and its parents in the
+    course tree. A course's own state (published, archived) is its availability, checked apart.
+    """
+
+    def live(self):
+        return self.filter(**{f"{path}archived_at__isnull": True for path in self.model.LIVE_PATHS})
+
+    def archived(self):
+        hidden = Q()
+        for path in self.model.LIVE_PATHS:
+            hidden |= Q(**{f"{path}archived_at__isnull": False})
+        return self.filter(hidden)
+
+
+class ArchivableModel(models.Model):
+    """Content that learners may have touched: archived (hidden, restorable) instead of deleted (courses.content)."""
+
+    archived_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Set when archived: hidden from learners, kept for history."
+    )
+
+    objects = ArchivableQuerySet.as_manager()
+    LIVE_PATHS: tuple[str, ...] = ("",)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class TimestampedModel(models.Model):
@@ -60,13 +119,12 @@ class Language(TimestampedModel):
         LTR = "ltr", "Left to right"
         RTL = "rtl", "Right to left"
 
+    # 35 characters: the length RFC 5646 (section 4.4.1) asks every implementation to accept.
     code = models.CharField(
         max_length=35,
         unique=True,
-        validators=[
-            RegexValidator(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "Enter a BCP 47 language tag, e.g. es or pt-BR.")
-        ],
-        help_text="BCP 47 tag, e.g. es, pt-BR.",
+        validators=[bcp47_validator],
+        help_text="BCP 47 tag, e.g. es, tw, pt-BR, sr-Latn, es-419.",
     )
     name = models.CharField("English name", max_length=80)
     native_name = models.CharField(max_length=80)
@@ -86,9 +144,9 @@ class Language(TimestampedModel):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(code__regex=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"), name="language_code_bcp47"
-            ),
+            models.CheckConstraint(condition=Q(code__regex=BCP47_REGEX), name="language_code_bcp47"),
+            # Tags are case-insensitive (RFC 5646): es and ES are one language.
+            models.UniqueConstraint(Lower("code"), name="language_code_unique_ci"),
             models.CheckConstraint(condition=Q(direction__in=["ltr", "rtl"]), name="language_direction_valid"),
             non_empty("name", "language_name_not_empty"),
         ]
@@ -97,7 +155,7 @@ class Language(TimestampedModel):
         return f"{self.name} ({self.code})"
 
 
-class Course(TimestampedModel):
+class Course(ArchivableModel, TimestampedModel):
     class Cefr(models.TextChoices):
         A1 = "A1"
         A2 = "A2"
@@ -113,6 +171,11 @@ class Course(TimestampedModel):
     cefr_from = models.CharField("CEFR from", max_length=2, choices=Cefr.choices, default=Cefr.A1)
     cefr_to = models.CharField("CEFR to", max_length=2, choices=Cefr.choices, default=Cefr.A2)
     is_published = models.BooleanField(default=False)
+    # Provenance: a course written elsewhere keeps its license and credits wherever it goes.
+    license = models.CharField(max_length=100, blank=True, help_text="Short name, e.g. CC BY-SA 4.0.")
+    license_url = models.URLField("license URL", max_length=500, blank=True)
+    attribution = models.TextField(blank=True, help_text="Who wrote it and where it comes from, as its license asks.")
+    source_url = models.URLField("source URL", max_length=500, blank=True, help_text="Where the course comes from.")
 
     class Meta:
         ordering = ["title"]
@@ -131,7 +194,9 @@ class Course(TimestampedModel):
         return self.title
 
 
-class Section(PositionedModel):
+class Section(ArchivableModel, PositionedModel):
+    LIVE_PATHS = ("",)
+
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField(default=0, db_index=True)
     key = content_key_field()
@@ -151,7 +216,9 @@ class Section(PositionedModel):
         return self.title
 
 
-class Unit(PositionedModel):
+class Unit(ArchivableModel, PositionedModel):
+    LIVE_PATHS = ("", "section__")
+
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="units")
     position = models.PositiveIntegerField(default=0, db_index=True)
     key = content_key_field()
@@ -183,7 +250,9 @@ class Unit(PositionedModel):
         _validate_key_unique_in_course(self, Unit.objects.filter(section__course_id=_course_id(self)))
 
 
-class Lesson(PositionedModel):
+class Lesson(ArchivableModel, PositionedModel):
+    LIVE_PATHS = ("", "unit__", "unit__section__")
+
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="lessons")
     position = models.PositiveIntegerField(default=0, db_index=True)
     key = content_key_field()

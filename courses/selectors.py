@@ -30,8 +30,9 @@ def language_list(*, include_inactive: bool = False) -> QuerySet[Language]:
 
 
 def course_list(*, user, from_language: str | None = None, to_language: str | None = None) -> QuerySet[Course]:
-    """Published courses (every course for staff who can change them), optionally for one language pair."""
-    courses = Course.objects.select_related("from_language", "to_language").order_by("title", "pk")
+    """Published courses (every course for staff who can change them), optionally for one language pair.
+    Archived courses are left out for everyone: they live on only in their learners' enrollments."""
+    courses = Course.objects.live().select_related("from_language", "to_language").order_by("title", "pk")
     if not user_sees_unpublished(user):
         courses = courses.filter(is_published=True)
     if from_language:
@@ -42,18 +43,21 @@ def course_list(*, user, from_language: str | None = None, to_language: str | No
 
 
 def lessons_with_xp() -> QuerySet[Lesson]:
-    """Lessons annotated with xp_from_exercises and exercise_count, so effective_xp_reward costs no query."""
+    """Lessons annotated with xp_from_exercises and exercise_count (of their live exercises), so
+    effective_xp_reward costs no query."""
+    live = Q(lesson_exercises__exercise__archived_at__isnull=True)
     return Lesson.objects.annotate(
         xp_from_exercises=Coalesce(
             Sum(
                 Coalesce(
                     "lesson_exercises__exercise__xp_override",
                     "lesson_exercises__exercise__type__default_xp",
-                )
+                ),
+                filter=live,
             ),
             Value(0),
         ),
-        exercise_count=Count("lesson_exercises"),
+        exercise_count=Count("lesson_exercises", filter=live),
     )
 
 
@@ -64,16 +68,32 @@ def lesson_effective_xp(lesson: Lesson | int) -> int:
 
 
 def course_tree(*, course_id: int) -> Course:
-    """A course with sections, units and lessons (with XP and prerequisites) loaded in five queries,
+    """A course with its live sections, units and lessons (with XP and prerequisites) loaded in five queries,
     whether published or not (callers check visibility). Raises Course.DoesNotExist.
+
+    Archived rows are left out, and so are prerequisites on archived lessons: an archived prerequisite is met.
     """
+    live_requirements = LessonPrerequisite.objects.filter(
+        requires__archived_at__isnull=True,
+        requires__unit__archived_at__isnull=True,
+        requires__unit__section__archived_at__isnull=True,
+    ).order_by("requires_id")
     lessons = (
         lessons_with_xp()
+        .filter(archived_at__isnull=True)
         .order_by("position", "pk")
-        .prefetch_related(Prefetch("prerequisite_links", queryset=LessonPrerequisite.objects.order_by("requires_id")))
+        .prefetch_related(Prefetch("prerequisite_links", queryset=live_requirements))
     )
-    units = Unit.objects.order_by("position", "pk").prefetch_related(Prefetch("lessons", queryset=lessons))
-    sections = Section.objects.order_by("position", "pk").prefetch_related(Prefetch("units", queryset=units))
+    units = (
+        Unit.objects.filter(archived_at__isnull=True)
+        .order_by("position", "pk")
+        .prefetch_related(Prefetch("lessons", queryset=lessons))
+    )
+    sections = (
+        Section.objects.filter(archived_at__isnull=True)
+        .order_by("position", "pk")
+        .prefetch_related(Prefetch("units", queryset=units))
+    )
     courses = Course.objects.select_related("from_language", "to_language").prefetch_related(
         Prefetch("sections", queryset=sections)
     )
@@ -176,17 +196,33 @@ def content_cached(kind: str, *key, build: Callable[[], T]) -> T:
 
 
 def course_lessons(*, course: Course) -> QuerySet[Lesson]:
-    return Lesson.objects.filter(unit__section__course=course).order_by(
-        "unit__section__position", "unit__position", "position"
+    """The course's live lessons in course order."""
+    return (
+        Lesson.objects.live()
+        .filter(unit__section__course=course)
+        .order_by("unit__section__position", "unit__position", "position", "pk")
     )
 
 
 def lesson_for_learner(*, lesson_id: int, user) -> Lesson:
-    """A lesson with its unit, section and course, visible to this user (published course unless staff).
-
-    Raises Lesson.DoesNotExist otherwise.
+    """A lesson with its unit, section and course, visible to this user: live, in a published course that is not
+    archived, unless the user is staff. Raises Lesson.DoesNotExist otherwise.
     """
     lessons = Lesson.objects.select_related("unit__section__course")
     if not user_sees_unpublished(user):
-        lessons = lessons.filter(Q(unit__section__course__is_published=True))
+        lessons = lessons.live().filter(
+            unit__section__course__is_published=True, unit__section__course__archived_at__isnull=True
+        )
     return lessons.get(pk=lesson_id)
+
+
+def lesson_is_visible(lesson: Lesson) -> bool:
+    """Whether learners may see the lesson: live, in a published course that is not archived."""
+    course = lesson.unit.section.course
+    return (
+        course.is_published
+        and course.archived_at is None
+        and lesson.archived_at is None
+        and lesson.unit.archived_at is None
+        and lesson.unit.section.archived_at is None
+    )

@@ -1,4 +1,8 @@
-"""The authoring console for lessons (their exercises and prerequisites), exercises, options, types and audio."""
+"""The authoring console for lessons (their exercises and prerequisites), exercises, options, types and audio.
+
+Content writes go through the services (courses.admin_content.ContentAdmin); exercise types are reference data
+with their own audited admin.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from audit.admin_mixins import AuditedModelAdmin
+from courses import services as course_services
+from courses.admin_content import ARCHIVED_FILTER, ContentAdmin, admin_context
 from courses.admin_forms import OrderedInlineFormSet
+from courses.content import NO_HISTORY, Removal
 from courses.models import Lesson, LessonPrerequisite
 from exercises.api.serializers import lesson_play_data
 from exercises.kinds import UnknownKind, all_kinds, kind_for
@@ -27,6 +34,7 @@ from exercises.services import lesson_exercise_add
 from exercises.validation import exercise_content_errors
 
 TIMESTAMPS = ("created_at", "updated_at")
+ARCHIVE_FIELDS = ("archived_at", *TIMESTAMPS)
 
 # --- lessons -------------------------------------------------------------------------------------
 
@@ -80,14 +88,42 @@ class LessonExerciseInline(SortableTabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(SortableAdminBase, AuditedModelAdmin):
-    list_display = ["title", "unit", "course", "position", "xp_reward", "estimated_minutes", "preview_link"]
-    list_filter = ["unit__section__course", "unit__section", "unit"]
+class LessonAdmin(SortableAdminBase, ContentAdmin):
+    list_display = [
+        "title",
+        "unit",
+        "course",
+        "position",
+        "xp_reward",
+        "estimated_minutes",
+        "archived_at",
+        "preview_link",
+    ]
+    list_filter = [ARCHIVED_FILTER, "unit__section__course", "unit__section", "unit"]
     search_fields = ["title", "key", "unit__title", "unit__section__course__title"]
     autocomplete_fields = ["unit"]
     list_select_related = ["unit__section__course"]
-    readonly_fields = [*TIMESTAMPS, "preview_link", "add_exercise_links"]
+    readonly_fields = [*ARCHIVE_FIELDS, "preview_link", "add_exercise_links"]
     inlines = [LessonExerciseInline, LessonPrerequisiteInline]
+
+    # Prerequisites go through their services: the course is locked and the graph checked for cycles.
+    def content_create(self, obj, *, by):
+        if isinstance(obj, LessonPrerequisite):
+            return course_services.lesson_prerequisite_add(lesson=obj.lesson, requires=obj.requires, by=by)
+        return super().content_create(obj, by=by)
+
+    def content_update(self, obj, fields, *, by, before=None):
+        if isinstance(obj, LessonPrerequisite):
+            course_services.lesson_prerequisite_update(link=obj, requires=fields.get("requires", obj.requires), by=by)
+            return
+        super().content_update(obj, fields, by=by, before=before)
+
+    def content_remove(self, obj, *, by, before=None):
+        if isinstance(obj, LessonPrerequisite):
+            target = str(obj)
+            course_services.lesson_prerequisite_remove(link=obj, by=by)
+            return Removal(archived=False, history=NO_HISTORY, target=target)
+        return super().content_remove(obj, by=by, before=before)
 
     @admin.display(description="Course", ordering="unit__section__course__title")
     def course(self, lesson):
@@ -253,17 +289,17 @@ class UsedInLessonsInline(admin.TabularInline):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(SortableAdminBase, AuditedModelAdmin):
+class ExerciseAdmin(SortableAdminBase, ContentAdmin):
     """Exercises are edited with their kind's fields: "add" first asks for the type (?kind=<code>), and
     ?lesson=<id> puts the new exercise at the end of that lesson."""
 
     form = ExerciseForm
-    list_display = ["id", "key", "type", "short_prompt", "difficulty", "xp", "audio"]
-    list_filter = ["type", "difficulty", "lesson_links__lesson__unit__section__course"]
+    list_display = ["id", "key", "type", "short_prompt", "difficulty", "xp", "audio", "archived_at"]
+    list_filter = ["type", ARCHIVED_FILTER, "difficulty", "lesson_links__lesson__unit__section__course"]
     search_fields = ["prompt", "key", "lesson_links__lesson__title"]
     autocomplete_fields = ["audio"]
     list_select_related = ["type", "audio"]
-    readonly_fields = [*TIMESTAMPS, "kind_label"]
+    readonly_fields = [*ARCHIVE_FIELDS, "kind_label"]
 
     def _kind(self, request, obj=None) -> ExerciseKind | None:
         code = obj.type.code if obj is not None and obj.type_id else request.GET.get("kind")
@@ -292,7 +328,7 @@ class ExerciseAdmin(SortableAdminBase, AuditedModelAdmin):
                 },
             ),
             ("Hints", {"fields": ["hints"]}),
-            ("History", {"fields": TIMESTAMPS, "classes": ["collapse"]}),
+            ("History", {"fields": ARCHIVE_FIELDS, "classes": ["collapse"]}),
         ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -346,7 +382,7 @@ class ExerciseAdmin(SortableAdminBase, AuditedModelAdmin):
         super().save_related(request, form, formsets, change)
         lesson = self._target_lesson(request)
         if not change and lesson is not None and not lesson.lesson_exercises.filter(exercise=form.instance).exists():
-            lesson_exercise_add(lesson=lesson, exercise=form.instance, actor=request.user)
+            lesson_exercise_add(lesson=lesson, exercise=form.instance, by=admin_context(request))
 
     def response_add(self, request, obj, post_url_continue=None):
         lesson = self._target_lesson(request)
@@ -385,7 +421,7 @@ class ExerciseTypeAdmin(AuditedModelAdmin):
 
 
 @admin.register(AudioFile)
-class AudioFileAdmin(AuditedModelAdmin):
+class AudioFileAdmin(ContentAdmin):
     list_display = ["transcript", "key", "language", "speaker", "duration_ms", "qualities"]
     list_filter = ["language", "speaker"]
     search_fields = ["transcript", "key", "speaker"]

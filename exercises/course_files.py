@@ -3,31 +3,45 @@
 Every section, unit, lesson, exercise and audio clip carries a `key`, stored on its row, that is
 unique in the file (audio: in its language). Re-importing a file finds rows by key within the
 course and updates them in place, so ids (and learners' progress) survive reordering, renaming
-and moving a lesson to another unit; rows of the course that the file no longer names are
-deleted. The export writes every field in a fixed order and leaves out values equal to their
-default, so export → import → export is byte-identical.
+and moving a lesson to another unit (exercises.course_import writes the plan read here; rows the file no
+longer names are archived when learners have history in them, deleted otherwise). A file may list the
+languages it uses, so it imports into a database that lacks them. The export writes the live course
+(archived rows stay out), every field in a fixed order, leaving out values equal to their default, so
+export → import → export is byte-identical. docs/content.md describes the format field by field.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import Prefetch, Q
+from yaml.constructor import SafeConstructor
 
-from courses.models import HEX_COLOUR_REGEX, KEY_REGEX, Course, Language, Lesson, LessonPrerequisite, Section, Unit
-from courses.ordering import positions_park
+from courses.models import (
+    BCP47_REGEX,
+    HEX_COLOUR_REGEX,
+    KEY_REGEX,
+    Course,
+    Language,
+    Lesson,
+    LessonPrerequisite,
+    Unit,
+)
 from courses.prerequisites import graph_cycle
 from exercises.kinds import kind_for
 from exercises.models import AudioFile, Exercise, ExerciseType, LessonExercise
-from exercises.services import exercise_options_replace
 from exercises.validation import exercise_content_errors
+
+try:  # libyaml parses an order of magnitude faster; the pure-Python parser reads the same files
+    from yaml import CSafeLoader as YamlLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as YamlLoader
 
 FORMAT_VERSION = 1
 HEADER = "# Lingo course file (format 1). Import with: manage.py import_course FILE\n"
@@ -73,11 +87,13 @@ def _path_from_text(text: str) -> Path:
 # --- reading -----------------------------------------------------------------------------------
 
 
-class _Reader:
-    """Typed access to the parsed file that collects every problem with its path and line."""
+class Reader:
+    """Typed access to a parsed YAML document that collects every problem with its path and line
+    (`source`, a file name, prefixes each problem when one import reads several files)."""
 
-    def __init__(self, root_node):
+    def __init__(self, root_node, *, source: str = ""):
         self.root_node = root_node
+        self.source = source
         self.problems: list[str] = []
 
     def line(self, path: Path) -> int | None:
@@ -101,7 +117,7 @@ class _Reader:
     def error(self, path: Path, message: str) -> None:
         line = self.line(path)
         where = path_text(path) + (f" (line {line})" if line else "")
-        self.problems.append(f"{where}: {message}")
+        self.problems.append(f"{self.source}{where}: {message}")
 
     def mapping(self, value: Any, path: Path, allowed: set[str], required: set[str] = frozenset()) -> dict | None:
         if not isinstance(value, dict):
@@ -173,36 +189,127 @@ class _Reader:
         return key
 
 
+LANGUAGE_FIELDS = ("code", "name", "native_name", "flag", "direction", "special_characters", "punctuation_letters")
+COURSE_FIELDS = (
+    "from_language",
+    "to_language",
+    "title",
+    "description",
+    "cefr_from",
+    "cefr_to",
+    "is_published",
+    "license",
+    "license_url",
+    "attribution",
+    "source_url",
+)
+
+
+@dataclass
+class ImageUpload:
+    """A picture a course directory brings: stored under `name` in media storage when the import is real."""
+
+    name: str
+    path: str
+
+
 @dataclass
 class _Plan:
-    """The validated file, ready to be written."""
+    """The validated file, ready to be written (exercises.course_import)."""
 
     course: dict
+    languages: dict[str, dict] = field(default_factory=dict)  # code -> fields, from the file's languages list
+    language_codes: set[str] = field(default_factory=set)  # every code the course uses
     audio: list[dict] = field(default_factory=list)
     sections: list[dict] = field(default_factory=list)
     # lesson key -> [required lesson keys]
     requires: dict[str, list[str]] = field(default_factory=dict)
+    image_uploads: list[ImageUpload] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
-def _read_course(reader: _Reader, data: dict) -> dict:
+def _read_languages(reader: Reader, data: dict) -> dict[str, dict]:
+    languages: dict[str, dict] = {}
+    seen: dict[str, Path] = {}
+    for index, item in enumerate(reader.sequence(data, "languages", ())):
+        path = ("languages", index)
+        item = reader.mapping(item, path, set(LANGUAGE_FIELDS), {"code", "name"})
+        if item is None:
+            continue
+        code = reader.text(item, "code", path, required=True, max_length=35)
+        if code and not re.match(BCP47_REGEX, code):
+            reader.error((*path, "code"), f"{code!r} is not a well-formed BCP 47 language tag (e.g. es, tw, sr-Latn).")
+        elif code.lower() in seen:
+            reader.error((*path, "code"), f"language {code!r} is already listed at {path_text(seen[code.lower()])}.")
+        elif code:
+            seen[code.lower()] = path
+        direction = item.get("direction", "ltr")
+        if direction not in ("ltr", "rtl"):
+            reader.error((*path, "direction"), f"use ltr or rtl (got {direction!r}).")
+        characters = {}
+        for name in ("special_characters", "punctuation_letters"):
+            value = item.get(name, [])
+            if not isinstance(value, list) or not all(isinstance(c, str) and c and len(c) <= 8 for c in value):
+                reader.error((*path, name), "expected a list of characters (each a short text).")
+                value = []
+            characters[name] = value
+        name = reader.text(item, "name", path, required=True, max_length=80)
+        languages[code] = {
+            "given": set(item),
+            "code": code,
+            "name": name,
+            "native_name": reader.text(item, "native_name", path, max_length=80) or name,
+            "flag": reader.text(item, "flag", path, max_length=16),
+            "direction": direction if direction in ("ltr", "rtl") else "ltr",
+            **characters,
+            "path": path,
+        }
+    return languages
+
+
+class _Languages:
+    """Resolves the codes a course file uses against the database and the file's own languages list."""
+
+    def __init__(self, reader: Reader, declared: dict[str, dict], *, allow_new: bool):
+        self.reader, self.declared, self.allow_new = reader, declared, allow_new
+        self.known = {code.lower(): code for code in Language.objects.values_list("code", flat=True)}
+        self.used: set[str] = set()
+
+    def resolve(self, code: str, path: Path) -> str | None:
+        """The stored code for `code` (tags are case-insensitive), or None after reporting the problem."""
+        if code.lower() in self.known:
+            self.used.add(self.known[code.lower()])
+            return self.known[code.lower()]
+        declared = next((c for c in self.declared if c.lower() == code.lower()), None)
+        if declared is None:
+            self.reader.error(
+                path,
+                f"unknown language {code!r}: list it in the file's languages (code, name, native_name, "
+                "special_characters) or add it in the admin (Courses > Languages).",
+            )
+            return None
+        if not self.allow_new:
+            self.reader.error(
+                path,
+                f"language {code!r} is not in the database and --no-new-languages forbids creating it: add it in the "
+                "admin (Courses > Languages) or import without --no-new-languages.",
+            )
+            return None
+        self.used.add(declared)
+        return declared
+
+
+def _read_course(reader: Reader, data: dict, languages: _Languages) -> dict:
     path = ("course",)
-    course = reader.mapping(
-        data.get("course"),
-        path,
-        {"from_language", "to_language", "title", "description", "cefr_from", "cefr_to", "is_published"},
-        {"from_language", "to_language", "title"},
-    )
+    course = reader.mapping(data.get("course"), path, set(COURSE_FIELDS), {"from_language", "to_language", "title"})
     if course is None:
         return {}
-    languages = {}
+    codes = {}
     for name in ("from_language", "to_language"):
         code = reader.text(course, name, path, required=True)
         if code:
-            language = Language.objects.filter(code=code).first()
-            if language is None:
-                reader.error((*path, name), f"unknown language {code!r}; load reference data with manage.py seed.")
-            languages[name] = language
-    if languages.get("from_language") and languages.get("from_language") == languages.get("to_language"):
+            codes[name] = languages.resolve(code, (*path, name))
+    if codes.get("from_language") and codes.get("from_language") == codes.get("to_language"):
         reader.error((*path, "to_language"), "must differ from from_language.")
     cefr = {}
     for name, default in (("cefr_from", "A1"), ("cefr_to", "A2")):
@@ -211,21 +318,36 @@ def _read_course(reader: _Reader, data: dict) -> dict:
             reader.error((*path, name), f"use one of {', '.join(CEFR_LEVELS)}.")
     if cefr["cefr_from"] in CEFR_LEVELS and cefr["cefr_to"] in CEFR_LEVELS and cefr["cefr_from"] > cefr["cefr_to"]:
         reader.error((*path, "cefr_to"), "must not be below cefr_from.")
+    urls = {}
+    for name in ("license_url", "source_url"):
+        urls[name] = reader.text(course, name, path, max_length=500)
+        if urls[name]:
+            _check_url(reader, urls[name], (*path, name))
     return {
-        "from_language": languages.get("from_language"),
-        "to_language": languages.get("to_language"),
+        "from_language": codes.get("from_language"),
+        "to_language": codes.get("to_language"),
         "title": reader.text(course, "title", path, required=True, max_length=200),
         "description": reader.text(course, "description", path),
         "cefr_from": cefr["cefr_from"],
         "cefr_to": cefr["cefr_to"],
         "is_published": reader.boolean(course, "is_published", path, default=False),
+        "license": reader.text(course, "license", path, max_length=100),
+        "license_url": urls["license_url"],
+        "attribution": reader.text(course, "attribution", path),
+        "source_url": urls["source_url"],
     }
 
 
-def _read_audio(reader: _Reader, data: dict, default_language: Language | None) -> list[dict]:
+def _check_url(reader: Reader, value: str, path: Path) -> None:
+    try:
+        URLValidator()(value)
+    except ValidationError:
+        reader.error(path, f"not a valid URL: {value!r}.")
+
+
+def _read_audio(reader: Reader, data: dict, default_language: str | None, languages: _Languages) -> list[dict]:
     result = []
     seen: dict[str, Path] = {}
-    url_validator = URLValidator()
     for index, item in enumerate(reader.sequence(data, "audio", ())):
         path = ("audio", index)
         item = reader.mapping(
@@ -236,9 +358,7 @@ def _read_audio(reader: _Reader, data: dict, default_language: Language | None) 
         language = default_language
         if "language" in item:
             code = reader.text(item, "language", path, required=True)
-            language = Language.objects.filter(code=code).first()
-            if language is None:
-                reader.error((*path, "language"), f"unknown language {code!r}.")
+            language = languages.resolve(code, (*path, "language")) if code else None
         sources: dict[str, dict[str, str]] = {"urls": {}, "files": {}}
         for kind in ("urls", "files"):
             value = item.get(kind, {})
@@ -248,10 +368,7 @@ def _read_audio(reader: _Reader, data: dict, default_language: Language | None) 
                     continue
                 source = reader.text(value, quality, (*path, kind), required=True, max_length=500)
                 if kind == "urls" and source:
-                    try:
-                        url_validator(source)
-                    except ValidationError:
-                        reader.error((*path, kind, quality), f"not a valid URL: {source!r}.")
+                    _check_url(reader, source, (*path, kind, quality))
                 sources[kind][quality] = source
         if not sources["urls"] and not sources["files"]:
             reader.error(path, "give at least one of urls or files (low, medium or high).")
@@ -271,16 +388,17 @@ def _read_audio(reader: _Reader, data: dict, default_language: Language | None) 
 
 
 def _read_exercise(
-    reader: _Reader, item: Any, path: Path, seen: dict[str, Path], types: dict[str, ExerciseType], audio_keys: set
+    reader: Reader, item: Any, path: Path, seen: dict[str, Path], types: dict[str, ExerciseType], audio_keys: set
 ) -> dict | None:
     item = reader.mapping(
         item,
         path,
-        {*EXERCISE_FIELDS, "audio", "required", "options"},
+        {*EXERCISE_FIELDS, "audio", "image", "required", "options"},
         {"type", "prompt"},
     )
     if item is None:
         return None
+    image = _read_image(reader, item, path)
     key = reader.key(item, path, seen, "exercise")
     code = reader.text(item, "type", path, required=True)
     exercise_type = types.get(code)
@@ -328,12 +446,28 @@ def _read_exercise(
         "time_limit_seconds": reader.integer(item, "time_limit_seconds", path, default=None, minimum=1),
         "xp_override": reader.integer(item, "xp_override", path, default=None, minimum=0, maximum=32767),
         "audio": audio_key,
+        **image,
         "is_required": reader.boolean(item, "required", path, default=True),
         "options": options,
     }
 
 
-def _read_tree(reader: _Reader, data: dict, audio_keys: set) -> tuple[list[dict], dict[str, list[str]], dict]:
+def _read_image(reader: Reader, item: dict, path: Path) -> dict:
+    """An exercise's picture: `{url: ..., alt: ...}` or `{file: <name in media storage>, alt: ...}`."""
+    if item.get("image") is None:
+        return {"image": "", "image_url": "", "image_alt": ""}
+    image_path = (*path, "image")
+    image = reader.mapping(item["image"], image_path, {"url", "file", "alt"}) or {}
+    url = reader.text(image, "url", image_path, max_length=500)
+    name = reader.text(image, "file", image_path, max_length=100)
+    if url:
+        _check_url(reader, url, (*image_path, "url"))
+    if image and not url and not name:
+        reader.error(image_path, "give url or file (a name in media storage), and alt.")
+    return {"image": name, "image_url": url, "image_alt": reader.text(image, "alt", image_path, max_length=300)}
+
+
+def _read_tree(reader: Reader, data: dict, audio_keys: set) -> tuple[list[dict], dict[str, list[str]], dict]:
     types = {exercise_type.code: exercise_type for exercise_type in ExerciseType.objects.all()}
     section_keys: dict[str, Path] = {}
     unit_keys: dict[str, Path] = {}
@@ -418,7 +552,7 @@ def _read_tree(reader: _Reader, data: dict, audio_keys: set) -> tuple[list[dict]
     return sections, requires, lesson_keys
 
 
-def _check_requires(reader: _Reader, requires: dict, paths: dict, lesson_keys: dict) -> None:
+def _check_requires(reader: Reader, requires: dict, paths: dict, lesson_keys: dict) -> None:
     for key, required in requires.items():
         for index, other in enumerate(required):
             if other == key:
@@ -438,257 +572,46 @@ def _check_requires(reader: _Reader, requires: dict, paths: dict, lesson_keys: d
         reader.error(paths[keys[cycle[0]]], "prerequisite cycle: " + " → ".join(keys[number] for number in cycle) + ".")
 
 
-def course_file_read(text: str) -> _Plan:
-    """Parse and validate a course file without writing anything; raises CourseFileError."""
+def yaml_parse(text: str, *, source: str = ""):
+    """(node tree, data) of a YAML document, parsed once: libyaml composes the nodes (their marks give line
+    numbers to every error) and the data is built from them. `source` prefixes error messages (a file name)."""
     try:
-        root_node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=YamlLoader)
+        data = SafeConstructor().construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise CourseFileError([f"{where}not valid YAML ({getattr(exc, 'problem', exc)})."]) from None
-    reader = _Reader(root_node)
-    data = reader.mapping(data, (), {"format", "course", "audio", "sections"}, {"format", "course", "sections"})
+        raise CourseFileError([f"{source}{where}not valid YAML ({getattr(exc, 'problem', None) or exc})."]) from None
+    return node, data
+
+
+def course_file_read(text: str, *, allow_new_languages: bool = True) -> _Plan:
+    """Parse and validate a course file without writing anything; raises CourseFileError."""
+    root_node, data = yaml_parse(text)
+    return course_document_read(root_node, data, allow_new_languages=allow_new_languages)
+
+
+def course_document_read(root_node, data: Any, *, allow_new_languages: bool = True) -> _Plan:
+    """Validate a parsed course file (or a converted course, without a node tree) into a plan; raises
+    CourseFileError listing every problem with its place."""
+    reader = Reader(root_node)
+    data = reader.mapping(
+        data, (), {"format", "languages", "course", "audio", "sections"}, {"format", "course", "sections"}
+    )
     if data is None:
         raise CourseFileError(reader.problems)
     if data.get("format") != FORMAT_VERSION:
         reader.error(("format",), f"this program reads format {FORMAT_VERSION} (got {data.get('format')!r}).")
-    plan = _Plan(course=_read_course(reader, data))
-    plan.audio = _read_audio(reader, data, plan.course.get("to_language"))
+    declared = _read_languages(reader, data)
+    languages = _Languages(reader, declared, allow_new=allow_new_languages)
+    plan = _Plan(course=_read_course(reader, data, languages))
+    plan.audio = _read_audio(reader, data, plan.course.get("to_language"), languages)
     plan.sections, plan.requires, _ = _read_tree(reader, data, {audio["key"] for audio in plan.audio})
     if reader.problems:
         raise CourseFileError(reader.problems)
+    plan.languages = {code: fields for code, fields in declared.items() if code in languages.used}
+    plan.language_codes = languages.used
     return plan
-
-
-# --- writing -----------------------------------------------------------------------------------
-
-
-@dataclass
-class ImportReport:
-    course: Course
-    created: Counter = field(default_factory=Counter)
-    updated: Counter = field(default_factory=Counter)
-    unchanged: Counter = field(default_factory=Counter)
-    deleted: Counter = field(default_factory=Counter)
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "course": self.course.pk,
-            "created": dict(sorted(self.created.items())),
-            "updated": dict(sorted(self.updated.items())),
-            "unchanged": dict(sorted(self.unchanged.items())),
-            "deleted": dict(sorted(self.deleted.items())),
-        }
-
-
-def _current(obj, name: str):
-    # Foreign keys are compared by id, so an unsaved row without a parent compares cleanly.
-    if obj._meta.get_field(name).many_to_one:
-        return getattr(obj, f"{name}_id")
-    return getattr(obj, name)
-
-
-def _comparable(value):
-    return value.pk if hasattr(value, "_meta") else value
-
-
-def _upsert(report: ImportReport, kind: str, obj, values: dict) -> bool:
-    """Set values on obj and save it if new or changed; count it. Returns whether it was written."""
-    is_new = obj.pk is None
-    changed = [name for name, value in values.items() if _current(obj, name) != _comparable(value)]
-    for name in changed:
-        setattr(obj, name, values[name])
-    if is_new:
-        obj.full_clean(validate_unique=False, validate_constraints=False)
-        obj.save()
-        report.created[kind] += 1
-        return True
-    if changed:
-        obj.full_clean(validate_unique=False, validate_constraints=False)
-        obj.save()
-        report.updated[kind] += 1
-        return True
-    report.unchanged[kind] += 1
-    return False
-
-
-def _sync_ordered(report: ImportReport, kind: str, model, existing: dict, wanted: list[tuple[Any, dict]], parent):
-    """Write ordered rows (identity, values incl. parent and position); returns (rows by identity, pks to delete).
-
-    Rows that change place, and rows that go, are first parked above every position in use, so no
-    write ever repeats a (parent, position) pair under the immediate unique constraint.
-    """
-    wanted_ids = {identity for identity, _ in wanted}
-    moving = [
-        existing[identity].pk
-        for identity, values in wanted
-        if identity in existing
-        and (
-            getattr(existing[identity], f"{parent}_id") != values[parent].pk
-            or existing[identity].position != values["position"]
-        )
-    ]
-    leaving = [row.pk for identity, row in existing.items() if identity not in wanted_ids]
-    positions_park(
-        model.objects.filter(pk__in=moving + leaving),
-        siblings=model.objects.filter(pk__in=[row.pk for row in existing.values()]),
-        floor=len(wanted),
-    )
-    result = {}
-    for identity, values in wanted:
-        obj = existing.get(identity) or model()
-        _upsert(report, kind, obj, values)
-        result[identity] = obj
-    return result, leaving
-
-
-@transaction.atomic
-def course_import(*, text: str) -> ImportReport:
-    """Create or update the course a file describes, as one transaction; raises CourseFileError."""
-    plan = course_file_read(text)
-    try:
-        return _write(plan)
-    except (IntegrityError, ProtectedError, ValidationError) as exc:
-        raise CourseFileError([f"the database refused the import: {exc}"]) from None
-
-
-def _write(plan: _Plan) -> ImportReport:
-    data = plan.course
-    course = Course.objects.filter(from_language=data["from_language"], to_language=data["to_language"]).first()
-    report = ImportReport(course=course or Course())
-    _upsert(report, "course", report.course, data)
-    course = report.course
-
-    audio_by_key = {}
-    for item in plan.audio:
-        audio = AudioFile.objects.filter(language=item["language"], key=item["key"]).first() or AudioFile()
-        values = {
-            "language": item["language"],
-            "key": item["key"],
-            "transcript": item["transcript"],
-            "speaker": item["speaker"],
-            "duration_ms": item["duration_ms"],
-        }
-        for quality in QUALITIES:
-            values[f"url_{quality}"] = item["urls"].get(quality, "")
-            values[f"file_{quality}"] = item["files"].get(quality, "")
-        _upsert(report, "audio", audio, values)
-        audio_by_key[item["key"]] = audio
-
-    sections, dropped_sections = _sync_ordered(
-        report,
-        "section",
-        Section,
-        {row.key: row for row in Section.objects.filter(course=course)},
-        [
-            (
-                s["key"],
-                {
-                    "course": course,
-                    "key": s["key"],
-                    "position": i + 1,
-                    "title": s["title"],
-                    "description": s["description"],
-                },
-            )
-            for i, s in enumerate(plan.sections)
-        ],
-        "course",
-    )
-    wanted_units, wanted_lessons = [], []
-    for section in plan.sections:
-        for u_index, unit in enumerate(section["units"]):
-            values = {k: unit[k] for k in ("key", "title", "description", "guidebook", "icon", "color")}
-            wanted_units.append((unit["key"], {**values, "section": sections[section["key"]], "position": u_index + 1}))
-    units, dropped_units = _sync_ordered(
-        report,
-        "unit",
-        Unit,
-        {row.key: row for row in Unit.objects.filter(section__course=course)},
-        wanted_units,
-        "section",
-    )
-    for section in plan.sections:
-        for unit in section["units"]:
-            for l_index, lesson in enumerate(unit["lessons"]):
-                values = {k: lesson[k] for k in ("key", "title", "xp_reward", "estimated_minutes")}
-                wanted_lessons.append((lesson["key"], {**values, "unit": units[unit["key"]], "position": l_index + 1}))
-    lessons, dropped_lessons = _sync_ordered(
-        report,
-        "lesson",
-        Lesson,
-        {row.key: row for row in Lesson.objects.filter(unit__section__course=course)},
-        wanted_lessons,
-        "unit",
-    )
-
-    course_exercises = Exercise.objects.filter(lesson_links__lesson__unit__section__course=course).distinct()
-    existing_exercises = {row.key: row for row in course_exercises.prefetch_related("options")}
-    wanted_links = []
-    for section in plan.sections:
-        for unit in section["units"]:
-            for lesson in unit["lessons"]:
-                for e_index, item in enumerate(lesson["exercises"]):
-                    exercise = existing_exercises.get(item["key"]) or Exercise()
-                    values = {k: item[k] for k in EXERCISE_FIELDS}
-                    values["audio"] = audio_by_key.get(item["audio"])
-                    written = _upsert(report, "exercise", exercise, values)
-                    current = [(o.text, o.is_correct) for o in exercise.options.all()] if exercise.pk else []
-                    if current != [(o["text"], o["is_correct"]) for o in item["options"]]:
-                        exercise_options_replace(exercise, item["options"])
-                        if not written:
-                            report.unchanged["exercise"] -= 1
-                            report.updated["exercise"] += 1
-                    existing_exercises[item["key"]] = exercise
-                    wanted_links.append(
-                        (
-                            (lessons[lesson["key"]].pk, exercise.pk),
-                            {
-                                "lesson": lessons[lesson["key"]],
-                                "exercise": exercise,
-                                "position": e_index + 1,
-                                "is_required": item["is_required"],
-                            },
-                        )
-                    )
-    existing_links = {
-        (row.lesson_id, row.exercise_id): row
-        for row in LessonExercise.objects.filter(lesson__unit__section__course=course)
-    }
-    _, dropped_links = _sync_ordered(report, "lesson_exercise", LessonExercise, existing_links, wanted_links, "lesson")
-
-    existing_requires = {
-        (row.lesson_id, row.requires_id): row
-        for row in LessonPrerequisite.objects.filter(lesson__unit__section__course=course)
-    }
-    wanted_requires = {
-        (lessons[key].pk, lessons[other].pk) for key, required in plan.requires.items() for other in required
-    }
-    for lesson_id, requires_id in sorted(wanted_requires - set(existing_requires)):
-        LessonPrerequisite.objects.create(lesson_id=lesson_id, requires_id=requires_id)
-        report.created["prerequisite"] += 1
-    report.unchanged["prerequisite"] += len(wanted_requires & set(existing_requires))
-    stale_requires = [row.pk for pair, row in existing_requires.items() if pair not in wanted_requires]
-
-    # Deletions last, once everything that stays has moved out of what goes.
-    for kind, model, pks in (
-        ("prerequisite", LessonPrerequisite, stale_requires),
-        ("lesson_exercise", LessonExercise, dropped_links),
-        ("lesson", Lesson, dropped_lessons),
-        ("unit", Unit, dropped_units),
-        ("section", Section, dropped_sections),
-    ):
-        if pks:
-            model.objects.filter(pk__in=pks).delete()
-            report.deleted[kind] += len(pks)
-    orphans = Exercise.objects.filter(pk__in=[row.pk for row in existing_exercises.values()], lesson_links__isnull=True)
-    report.deleted["exercise"] += orphans.count()
-    orphans.delete()
-    for counter in (report.created, report.updated, report.unchanged, report.deleted):
-        for kind in [kind for kind, count in counter.items() if not count]:
-            del counter[kind]
-    return report
 
 
 # --- export ------------------------------------------------------------------------------------
@@ -729,10 +652,10 @@ def _compact(pairs: list[tuple[str, Any, Any]]) -> dict:
 
 
 def course_export(*, course: Course) -> str:
-    """The course as a course file (deterministic: same course, same bytes)."""
-    lessons = Lesson.objects.filter(unit__section__course=course)
+    """The live course as a course file (deterministic: same course, same bytes); archived rows are left out."""
+    lessons = Lesson.objects.live().filter(unit__section__course=course)
     links = (
-        LessonExercise.objects.filter(lesson__in=lessons)
+        LessonExercise.objects.filter(lesson__in=lessons, exercise__archived_at__isnull=True)
         .select_related("exercise__type", "exercise__audio__language")
         .prefetch_related("exercise__options")
         .order_by("position", "pk")
@@ -742,7 +665,7 @@ def course_export(*, course: Course) -> str:
         links_by_lesson[link.lesson_id].append(link)
     requires = defaultdict(list)
     for lesson_id, key in (
-        LessonPrerequisite.objects.filter(lesson__in=lessons)
+        LessonPrerequisite.objects.filter(lesson__in=lessons, requires__in=lessons)
         .order_by("requires__key")
         .values_list("lesson_id", "requires__key")
     ):
@@ -769,7 +692,26 @@ def course_export(*, course: Course) -> str:
                 ("time_limit_seconds", exercise.time_limit_seconds, None),
                 ("xp_override", exercise.xp_override, None),
                 ("audio", exercise.audio.key if exercise.audio else None, None),
+                ("image", image_data(exercise), {}),
                 ("required", link.is_required, True),
+            ]
+        )
+
+    def image_data(exercise: Exercise) -> dict:
+        return _compact(
+            [("file", exercise.image.name, ""), ("url", exercise.image_url, ""), ("alt", exercise.image_alt, "")]
+        )
+
+    def language_data(language: Language) -> dict:
+        return _compact(
+            [
+                ("code", language.code, None),
+                ("name", language.name, None),
+                ("native_name", language.native_name, None),
+                ("flag", language.flag, ""),
+                ("direction", language.direction, "ltr"),
+                ("special_characters", language.special_characters, []),
+                ("punctuation_letters", language.punctuation_letters, []),
             ]
         )
 
@@ -786,9 +728,12 @@ def course_export(*, course: Course) -> str:
             ]
         )
 
-    sections = course.sections.order_by("position", "pk").prefetch_related("units__lessons")
+    live_units = Prefetch("units", queryset=Unit.objects.live().prefetch_related(Prefetch("lessons", queryset=lessons)))
+    sections = course.sections.live().order_by("position", "pk").prefetch_related(live_units)
+    languages = {course.from_language, course.to_language, *(audio.language for audio in audio_files)}
     document = {
         "format": FORMAT_VERSION,
+        "languages": [language_data(language) for language in sorted(languages, key=lambda lang: lang.code)],
         "course": _compact(
             [
                 ("from_language", course.from_language.code, None),
@@ -798,6 +743,10 @@ def course_export(*, course: Course) -> str:
                 ("cefr_from", course.cefr_from, None),
                 ("cefr_to", course.cefr_to, None),
                 ("is_published", course.is_published, False),
+                ("license", course.license, ""),
+                ("license_url", course.license_url, ""),
+                ("attribution", course.attribution, ""),
+                ("source_url", course.source_url, ""),
             ]
         ),
         "audio": [audio_data(audio) for audio in sorted(audio_files, key=lambda a: (a.language.code, a.key))],

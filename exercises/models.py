@@ -5,7 +5,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from courses.models import Language, Lesson, PositionedModel, TimestampedModel, content_key_field, non_empty
+from courses.models import (
+    ArchivableModel,
+    Language,
+    Lesson,
+    PositionedModel,
+    TimestampedModel,
+    content_key_field,
+    non_empty,
+)
 from exercises.kinds import kind_choices
 
 # The codes come from the registry of exercise kinds (exercises.kinds): one module per type.
@@ -94,7 +102,7 @@ class AudioFile(TimestampedModel):
         return None
 
 
-class Exercise(TimestampedModel):
+class Exercise(ArchivableModel, TimestampedModel):
     type = models.ForeignKey(ExerciseType, on_delete=models.PROTECT, related_name="exercises")
     key = content_key_field()
     prompt = models.TextField()

@@ -18,13 +18,12 @@ def exercises_for_play() -> QuerySet[Exercise]:
 
 
 def lesson_exercises_for_play(lesson: Lesson | int) -> QuerySet[LessonExercise]:
-    """A lesson's LessonExercise rows in order, each with its exercise, type, audio and options loaded.
-
-    Two queries whatever the number of exercises.
+    """A lesson's LessonExercise rows of live exercises in order, each with its exercise, type, audio and options
+    loaded (archived exercises are kept for history, not played). Two queries whatever the number of exercises.
     """
     lesson_id = lesson.pk if isinstance(lesson, Lesson) else lesson
     return (
-        LessonExercise.objects.filter(lesson_id=lesson_id)
+        LessonExercise.objects.filter(lesson_id=lesson_id, exercise__archived_at__isnull=True)
         .select_related("exercise__type", "exercise__audio")
         .prefetch_related(_options_prefetch("exercise__options"))
         .order_by("position", "pk")

@@ -3,14 +3,18 @@
 from django.contrib import admin
 
 from audit.admin_mixins import AuditedModelAdmin
+from courses.admin_content import ARCHIVED_FILTER, ContentAdmin
 from gamification.models import Achievement, LearnerStats, UserAchievement, UserDailyXP, UserHeartsLog
 
 
 @admin.register(Achievement)
-class AchievementAdmin(AuditedModelAdmin):
-    list_display = ["code", "name", "kind", "threshold", "xp_reward", "is_active"]
-    list_filter = ["kind", "is_active"]
+class AchievementAdmin(ContentAdmin):
+    """Achievements are authored content: retiring one that learners hold archives it (their records stay)."""
+
+    list_display = ["code", "name", "kind", "threshold", "xp_reward", "is_active", "archived_at"]
+    list_filter = ["kind", "is_active", ARCHIVED_FILTER]
     search_fields = ["code", "name"]
+    readonly_fields = ["archived_at", "created_at", "updated_at"]
 
 
 class ReadOnlyAdmin(AuditedModelAdmin):

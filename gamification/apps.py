@@ -8,8 +8,12 @@ class GamificationConfig(AppConfig):
     def ready(self):
         from accounts.export import register_export_section
         from accounts.profile import register_profile_change
+        from courses.content import register_history_counter
         from gamification import export, services
+        from gamification.content import achievement_history
+        from gamification.models import Achievement
 
+        register_history_counter(Achievement, achievement_history)
         for name, build in export.SECTIONS.items():
             register_export_section(name, build)
         register_profile_change(services.daily_goal_today_update)

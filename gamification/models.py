@@ -5,10 +5,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from courses.models import TimestampedModel
+from courses.models import ArchivableModel, TimestampedModel
 
 
-class Achievement(TimestampedModel):
+class Achievement(ArchivableModel, TimestampedModel):
+    """A badge. Retiring one archives it (gamification.content): no longer earned or listed, kept on learners'
+    records with the XP it gave."""
+
     class Kind(models.TextChoices):
         LESSONS_COMPLETED = "lessons_completed", "Lessons completed"
         STREAK_DAYS = "streak_days", "Streak days"
@@ -117,7 +120,7 @@ class UserDailyXP(models.Model):
 
 class UserAchievement(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="achievements")
-    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="user_achievements")
+    achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="user_achievements")
     progress = models.PositiveIntegerField(default=0)
     unlocked_at = models.DateTimeField(null=True, blank=True)
     # The learner's local date of the unlock and the XP it gave, so totals can be rebuilt exactly.

@@ -1,9 +1,10 @@
 """Rebuild a learner's XP, streak, hearts and achievements from the logs; report and repair drift.
 
-The logs are the truth: completed LessonSessions (XP, local day, perfect), UserAchievement unlocks
-(XP, local day), UserHeartsLog (balance after each change) and UserLessonProgress (lessons
-completed). Every aggregate (LearnerStats, UserDailyXP, UserCourse XP and completion,
-UserAchievement progress) is a function of them, computed with the same rules the services use.
+The logs are the truth: completed LessonSessions (XP, local day, perfect, whether it finished the course),
+UserAchievement unlocks (XP, local day), UserHeartsLog (balance after each change) and UserLessonProgress
+(lessons completed). Every aggregate (LearnerStats, UserDailyXP, UserCourse XP, UserAchievement progress)
+is a function of them, computed with the same rules the services use. None depends on the course content
+as it is now (completion percentages are derived on read), so archiving or adding content never drifts.
 """
 
 from __future__ import annotations
@@ -17,12 +18,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from courses.models import Lesson
 from gamification import rules
 from gamification.models import Achievement, LearnerStats, UserAchievement, UserDailyXP, UserHeartsLog
 from gamification.services import achievement_metric, daily_xp_add, learner_stats_lock
 from progress.models import LessonSession, UserCourse, UserLessonProgress
-from progress.selectors import completion_percent
 
 
 @dataclass
@@ -48,7 +47,7 @@ def _plain(value):
 class Expected:
     stats: dict[str, Any]
     daily: dict[dt.date, tuple[int, int]]  # date -> (xp, lessons completed)
-    courses: dict[int, tuple[int, int]]  # course id -> (xp, completion %)
+    courses: dict[int, int]  # course id -> course XP
     hearts: int
     hearts_problem: str | None
 
@@ -56,7 +55,7 @@ class Expected:
 def _expected(user) -> Expected:
     sessions = list(
         LessonSession.objects.filter(user=user, status=LessonSession.Status.COMPLETED).values_list(
-            "course_id", "xp_awarded", "completed_on", "is_perfect"
+            "course_id", "xp_awarded", "completed_on", "is_perfect", "completed_course"
         )
     )
     unlocks = list(
@@ -64,30 +63,14 @@ def _expected(user) -> Expected:
     )
     daily: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
     course_xp: dict[int, int] = defaultdict(int)
-    for course_id, xp, day, _ in sessions:
+    for course_id, xp, day, *_ in sessions:
         daily[day][0] += xp
         daily[day][1] += 1
         course_xp[course_id] += xp
     for xp, day in unlocks:
         daily[day][0] += xp
-    streak = rules.streak_replay([day for _, _, day, _ in sessions])
-
-    completed_by_course: dict[int, int] = defaultdict(int)
-    for course_id in UserLessonProgress.objects.filter(
-        user=user, status=UserLessonProgress.Status.COMPLETED
-    ).values_list("lesson__unit__section__course_id", flat=True):
-        completed_by_course[course_id] += 1
-    enrolled = set(UserCourse.objects.filter(user=user).values_list("course_id", flat=True))
-    lesson_counts: dict[int, int] = defaultdict(int)
-    for course_id in Lesson.objects.filter(
-        unit__section__course_id__in=set(completed_by_course) | enrolled
-    ).values_list("unit__section__course_id", flat=True):
-        lesson_counts[course_id] += 1
-    courses = {
-        course_id: (course_xp.get(course_id, 0), completion_percent(completed_by_course.get(course_id, 0), total))
-        for course_id, total in lesson_counts.items()
-    }
-    courses_completed = sum(1 for c, total in lesson_counts.items() if total and completed_by_course.get(c) == total)
+    streak = rules.streak_replay([day for _, _, day, *_ in sessions])
+    lessons_completed = UserLessonProgress.objects.filter(user=user, status=UserLessonProgress.Status.COMPLETED)
 
     # In id order: ids are taken under the learner's lock, so they follow the order of the changes.
     log = list(UserHeartsLog.objects.filter(user=user).order_by("id").values_list("delta", "balance_after"))
@@ -100,17 +83,17 @@ def _expected(user) -> Expected:
         hearts = balance
     return Expected(
         stats={
-            "total_xp": sum(xp for _, xp, _, _ in sessions) + sum(xp for xp, _ in unlocks),
+            "total_xp": sum(xp for _, xp, *_ in sessions) + sum(xp for xp, _ in unlocks),
             "current_streak": streak.current,
             "longest_streak": streak.longest,
             "last_active_date": streak.last_active_date,
             "streak_freezes": streak.freezes,
-            "lessons_completed": sum(completed_by_course.values()),
-            "perfect_lessons": sum(1 for *_, perfect in sessions if perfect),
-            "courses_completed": courses_completed,
+            "lessons_completed": lessons_completed.count(),
+            "perfect_lessons": sum(1 for *_, perfect, _ in sessions if perfect),
+            "courses_completed": sum(1 for *_, completed_course in sessions if completed_course),
         },
         daily={day: (xp, lessons) for day, (xp, lessons) in daily.items()},
-        courses=courses,
+        courses=dict(course_xp),
         hearts=hearts,
         hearts_problem=problem,
     )
@@ -140,13 +123,11 @@ def learner_progress_recalculate(*, user, fix: bool = False, now: dt.datetime | 
 
         enrollments = {e.course_id: e for e in UserCourse.objects.filter(user=user)}
         for course_id, enrollment in enrollments.items():
-            xp, percent = expected.courses.get(course_id, (0, 0))
-            drift.add(f"course[{course_id}].xp", enrollment.xp, xp)
-            drift.add(f"course[{course_id}].completion_percent", enrollment.completion_percent, percent)
+            drift.add(f"course[{course_id}].xp", enrollment.xp, expected.courses.get(course_id, 0))
 
         metrics = LearnerStats(**dict(expected.stats.items()))
         rows = {row.achievement_id: row for row in UserAchievement.objects.filter(user=user)}
-        for achievement in Achievement.objects.filter(is_active=True):
+        for achievement in Achievement.objects.live().filter(is_active=True):
             row = rows.get(achievement.pk)
             target = min(achievement_metric(metrics, achievement.kind), achievement.threshold)
             unlocked = row is not None and row.unlocked_at is not None
@@ -177,8 +158,7 @@ def _repair(*, user, stats, expected: Expected, stored_daily, enrollments, now) 
         elif (row.xp, row.lessons_completed) != (xp, lessons):
             UserDailyXP.objects.filter(pk=row.pk).update(xp=xp, lessons_completed=lessons)
     for course_id, enrollment in enrollments.items():
-        xp, percent = expected.courses.get(course_id, (0, 0))
-        UserCourse.objects.filter(pk=enrollment.pk).update(xp=xp, completion_percent=percent)
+        UserCourse.objects.filter(pk=enrollment.pk).update(xp=expected.courses.get(course_id, 0))
     stats.save()
     # Progress and missing unlocks go through the normal rule, so a repaired unlock pays its XP once.
     before = stats.total_xp

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from gamification import rules
@@ -76,9 +76,17 @@ class AchievementProgress:
 
 
 def achievement_list_for_learner(*, user) -> list[AchievementProgress]:
-    """Every active achievement with the learner's progress and unlock time (two queries)."""
-    achievements: QuerySet[Achievement] = Achievement.objects.filter(is_active=True).prefetch_related(
-        Prefetch("user_achievements", queryset=UserAchievement.objects.filter(user=user), to_attr="mine")
+    """Every active achievement with the learner's progress and unlock time, and the retired (archived) ones the
+    learner unlocked: a badge earned stays earned (two queries)."""
+    earned_and_retired = Q(
+        archived_at__isnull=False, user_achievements__user=user, user_achievements__unlocked_at__isnull=False
+    )
+    achievements: QuerySet[Achievement] = (
+        Achievement.objects.filter(Q(is_active=True, archived_at__isnull=True) | earned_and_retired)
+        .distinct()
+        .prefetch_related(
+            Prefetch("user_achievements", queryset=UserAchievement.objects.filter(user=user), to_attr="mine")
+        )
     )
     result = []
     for achievement in achievements:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from audit.models import UserActivityLog
 from audit.services import activity_record
 from config.exceptions import DomainError, NotFound
+from courses import selectors as course_selectors
 from exercises import grading
 from exercises.kinds import kind_for
 from exercises.models import ExerciseOption, LessonExercise
@@ -103,7 +104,7 @@ def achievements_evaluate(
     turn reach a total-XP achievement, so evaluation repeats until nothing more unlocks. Runs
     under the learner's row lock; the (user, achievement) unique constraint backs "once".
     """
-    achievements = list(Achievement.objects.filter(is_active=True))
+    achievements = list(Achievement.objects.live().filter(is_active=True))
     by_id = {achievement.pk: achievement for achievement in achievements}
     rows = {row.achievement_id: row for row in UserAchievement.objects.filter(user=user)}
     for row in rows.values():
@@ -183,16 +184,28 @@ class SessionStart:
 
 @transaction.atomic
 def lesson_session_start(*, user, lesson_id: int, request=None, now: dt.datetime | None = None) -> SessionStart:
-    """Start an attempt: 404 unknown lesson; 409 not enrolled, locked, or out of hearts."""
+    """Start an attempt: 404 unknown lesson (or one the learner may not see); 409 not enrolled, course
+    unavailable (unpublished or archived), lesson archived, locked, or out of hearts."""
     lesson = progress_selectors.lesson_for_play(lesson_id=lesson_id)
     if lesson is None:
         raise NotFound("No such lesson.")
     stats = learner_stats_lock(user=user)
     now = now or timezone.now()  # read after the lock, so the learner's events are in time order
     progress_services.lesson_sessions_abandon_idle(user=user, now=now)
-    enrollment = progress_selectors.enrollment_get(user=user, course=lesson.unit.section.course_id)
+    course = lesson.unit.section.course
+    enrollment = progress_selectors.enrollment_get(user=user, course=course.pk)
     if enrollment is None:
+        if not course_selectors.lesson_is_visible(lesson):
+            raise NotFound("No such lesson.")
         raise DomainError("Enroll in the course before starting its lessons.", code="not_enrolled")
+    unavailable = progress_selectors.course_unavailable_reason(course)
+    if unavailable is not None:
+        raise DomainError(
+            f"This course is {unavailable}: your history in it stays, but no new lessons can be started.",
+            code="course_unavailable",
+        )
+    if any(row.archived_at is not None for row in (lesson, lesson.unit, lesson.unit.section)):
+        raise DomainError("This lesson was archived; your history in it stays.", code="lesson_unavailable")
     if not progress_selectors.lesson_is_unlocked(user=user, lesson=lesson):
         raise DomainError("Complete this lesson's prerequisites first.", code="lesson_locked")
     hearts = hearts_refresh(stats=stats, now=now)
@@ -337,9 +350,9 @@ def lesson_session_complete(*, user, session_id: int, request=None, now: dt.date
     now = now or timezone.now()  # read after the lock, so the learner's events are in time order
     session = _session_for_write(user=user, session_id=session_id, now=now)
     answered = UserExerciseInteraction.objects.filter(session=session, is_correct=True).values("exercise_id")
-    missing = LessonExercise.objects.filter(lesson_id=session.lesson_id, is_required=True).exclude(
-        exercise_id__in=answered
-    )
+    missing = LessonExercise.objects.filter(
+        lesson_id=session.lesson_id, is_required=True, exercise__archived_at__isnull=True
+    ).exclude(exercise_id__in=answered)
     if missing.exists():
         raise DomainError("Answer every required exercise correctly first.", code="lesson_incomplete")
     score, perfect = progress_services.session_score(progress_selectors.session_answer_history(session=session))

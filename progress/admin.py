@@ -18,7 +18,7 @@ class ReadOnlyAdmin(AuditedModelAdmin):
 
 @admin.register(UserCourse)
 class UserCourseAdmin(ReadOnlyAdmin):
-    list_display = ["user", "course", "xp", "completion_percent", "enrolled_at", "last_activity_at"]
+    list_display = ["user", "course", "xp", "enrolled_at", "last_activity_at"]
     list_filter = ["course"]
     search_fields = ["user__email", "course__title"]
     list_select_related = ["user", "course"]

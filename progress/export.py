@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from progress.models import LessonSession, UserCourse, UserExerciseInteraction, UserLessonProgress
+from progress.models import LessonSession, UserExerciseInteraction, UserLessonProgress
+from progress.selectors import completion_percent, enrollment_list
 
 
 def _iso(value):
@@ -17,12 +18,12 @@ def enrollments(user) -> list[dict[str, Any]]:
             "course": e.course_id,
             "course_title": e.course.title,
             "xp": e.xp,
-            "completion_percent": e.completion_percent,
+            "completion_percent": completion_percent(e.completed_lessons, e.live_lessons),
             "current_lesson": e.current_lesson_id,
             "enrolled_at": _iso(e.enrolled_at),
             "last_activity_at": _iso(e.last_activity_at),
         }
-        for e in UserCourse.objects.filter(user=user).select_related("course").order_by("enrolled_at", "id")
+        for e in enrollment_list(user=user).order_by("enrolled_at", "id")
     ]
 
 

@@ -10,9 +10,10 @@ class UserCourse(models.Model):
     """An enrollment: the learner's XP and completion in one course."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
-    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="enrollments")
+    # Learner history is never deleted by a content change: content with history is archived (courses.content).
+    course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="enrollments")
     xp = models.PositiveIntegerField(default=0)
-    completion_percent = models.PositiveSmallIntegerField(default=0)
+    # Completion is derived on read from lesson progress and the live lessons (progress.selectors), never stored.
     current_lesson = models.ForeignKey(
         "courses.Lesson", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -23,7 +24,6 @@ class UserCourse(models.Model):
         ordering = ["-last_activity_at", "-enrolled_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["user", "course"], name="user_course_unique"),
-            models.CheckConstraint(condition=Q(completion_percent__lte=100), name="user_course_completion_0_100"),
         ]
 
     def __str__(self) -> str:
@@ -40,8 +40,8 @@ class LessonSession(models.Model):
         ABANDONED = "abandoned", "Abandoned"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_sessions")
-    lesson = models.ForeignKey("courses.Lesson", on_delete=models.CASCADE, related_name="sessions")
-    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey("courses.Lesson", on_delete=models.PROTECT, related_name="sessions")
+    course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     # The lesson's XP when the session started, so an edit mid-session changes nothing for the learner.
     lesson_xp = models.PositiveIntegerField(default=0)
@@ -55,6 +55,9 @@ class LessonSession(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # The learner's local date at completion: the day its XP and streak count for.
     completed_on = models.DateField(null=True, blank=True)
+    # This completion finished the course for the first time (its last live lesson): the event
+    # LearnerStats.courses_completed counts, so later content changes never rewrite it.
+    completed_course = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -99,8 +102,8 @@ class UserLessonProgress(models.Model):
         COMPLETED = "completed", "Completed"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress")
-    lesson = models.ForeignKey("courses.Lesson", on_delete=models.CASCADE, related_name="learner_progress")
-    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey("courses.Lesson", on_delete=models.PROTECT, related_name="learner_progress")
+    course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.STARTED)
     attempts = models.PositiveIntegerField(default=0)
     completions = models.PositiveIntegerField(default=0)
@@ -134,7 +137,7 @@ class UserExerciseInteraction(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exercise_interactions")
     session = models.ForeignKey(LessonSession, on_delete=models.CASCADE, related_name="interactions")
-    exercise = models.ForeignKey("exercises.Exercise", on_delete=models.CASCADE, related_name="interactions")
+    exercise = models.ForeignKey("exercises.Exercise", on_delete=models.PROTECT, related_name="interactions")
     answer = models.JSONField()
     is_correct = models.BooleanField()
     feedback = models.CharField(max_length=32)

@@ -27,15 +27,13 @@ Status = LessonSession.Status
 def user_course_enroll(*, user, course: Course, request=None) -> tuple[UserCourse, bool]:
     """Enroll the learner; enrolling again returns the existing enrollment (created=False).
 
-    A returning learner gets back the course XP and completion their history earned.
+    A returning learner gets back the course XP their history earned (completion is derived from it on read).
     """
     existing = selectors.enrollment_get(user=user, course=course)
     if existing is not None:
         return existing, False
-    xp, _, _, percent = selectors.course_totals(user=user, course=course)
-    enrollment, created = UserCourse.objects.get_or_create(
-        user=user, course=course, defaults={"xp": xp, "completion_percent": percent}
-    )
+    xp = selectors.course_xp(user=user, course=course)
+    enrollment, created = UserCourse.objects.get_or_create(user=user, course=course, defaults={"xp": xp})
     if created:
         activity_record(
             user=user, action=UserActivityLog.Action.ENROLL, request=request, metadata={"course": course.pk}
@@ -161,6 +159,12 @@ def _add_time_spent(session: LessonSession, now: dt.datetime) -> None:
     )
 
 
+def _course_completed_before(session: LessonSession) -> bool:
+    return LessonSession.objects.filter(
+        user_id=session.user_id, course_id=session.course_id, completed_course=True
+    ).exists()
+
+
 def session_score(history: list[tuple[int, bool]]) -> tuple[int, bool]:
     """(share of exercises answered right at the first try in %, perfect = no wrong answer at all)."""
     first_try: dict[int, bool] = {}
@@ -178,14 +182,9 @@ def lesson_session_complete_record(
 ) -> tuple[UserCourse | None, bool, bool]:
     """Mark the attempt completed and update lesson and course progress.
 
-    Returns (enrollment, first completion of this lesson, course completed by this lesson).
+    Returns (enrollment, first completion of this lesson, course completed by this lesson); the enrollment
+    carries `completion_percent`, derived from the live lessons.
     """
-    session.status, session.finished_at, session.completed_on = Status.COMPLETED, now, day
-    session.xp_awarded, session.score, session.is_perfect = xp_awarded, score, perfect
-    session.last_activity_at = now
-    session.save(
-        update_fields=["status", "finished_at", "completed_on", "xp_awarded", "score", "is_perfect", "last_activity_at"]
-    )
     progress = UserLessonProgress.objects.get(user_id=session.user_id, lesson_id=session.lesson_id)
     first_completion = progress.completions == 0
     progress.status = UserLessonProgress.Status.COMPLETED
@@ -198,17 +197,32 @@ def lesson_session_complete_record(
     progress.save()
 
     completed = len(selectors.completed_lesson_ids(user=session.user, course=session.course_id))
-    total = Lesson.objects.filter(unit__section__course_id=session.course_id).count()
+    total = selectors.live_lesson_count(course=session.course_id)
     percent = selectors.completion_percent(completed, total)
-    # A course counts as completed once, when its last lesson is completed for the first time.
-    course_completed = first_completion and total > 0 and completed == total
+    # A course counts as completed once, when a first completion leaves no live lesson to do. The session
+    # records it, so counting course completions never depends on how the course changes later.
+    course_completed = first_completion and total > 0 and completed == total and not _course_completed_before(session)
+    session.status, session.finished_at, session.completed_on = Status.COMPLETED, now, day
+    session.xp_awarded, session.score, session.is_perfect = xp_awarded, score, perfect
+    session.last_activity_at, session.completed_course = now, course_completed
+    session.save(
+        update_fields=[
+            "status",
+            "finished_at",
+            "completed_on",
+            "xp_awarded",
+            "score",
+            "is_perfect",
+            "last_activity_at",
+            "completed_course",
+        ]
+    )
     enrollment = UserCourse.objects.filter(user_id=session.user_id, course_id=session.course_id).first()
     if enrollment is not None:
-        UserCourse.objects.filter(pk=enrollment.pk).update(
-            xp=F("xp") + xp_awarded, completion_percent=percent, last_activity_at=now
-        )
+        UserCourse.objects.filter(pk=enrollment.pk).update(xp=F("xp") + xp_awarded, last_activity_at=now)
         enrollment.xp += xp_awarded
-        enrollment.completion_percent, enrollment.last_activity_at = percent, now
+        enrollment.last_activity_at = now
+        enrollment.completion_percent = percent
     activity_record(
         user=session.user,
         action=UserActivityLog.Action.LESSON_COMPLETE,

@@ -61,7 +61,7 @@ def reference_data(db):
 @pytest.fixture
 def demo_course(reference_data):
     from courses.models import Course
-    from exercises.course_files import course_import
+    from exercises.course_import import course_import
 
     course_import(text=DEMO_COURSE_FILE.read_text(encoding="utf-8"))
     return Course.objects.get(from_language__code="en", to_language__code="es")

@@ -163,7 +163,7 @@ def learner_ready_to_complete(url: str):
 @pytest.fixture
 def demo_content():
     from courses.reference_data import reference_data_load
-    from exercises.course_files import course_import
+    from exercises.course_import import course_import
 
     reference_data_load()
     course_import(text=DEMO_COURSE_FILE.read_text(encoding="utf-8"))

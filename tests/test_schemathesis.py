@@ -69,7 +69,7 @@ def world(django_db_setup, django_db_blocker):
     from accounts.tests.factories import UserFactory
     from courses.models import Course
     from courses.reference_data import reference_data_load
-    from exercises.course_files import course_import
+    from exercises.course_import import course_import
     from tests.conftest import DEMO_COURSE_FILE, token_client
 
     with django_db_blocker.unblock(), transaction.atomic():

@@ -38,13 +38,27 @@ class LanguageBriefSerializer(LanguageLettersMixin, serializers.ModelSerializer)
         fields = ["id", "code", "name", "native_name", "flag", "direction", "special_characters", "punctuation_letters"]
 
 
+COURSE_PROVENANCE = ["license", "license_url", "attribution", "source_url"]
+
+
 class CourseSerializer(serializers.ModelSerializer):
     from_language = LanguageBriefSerializer(read_only=True)
     to_language = LanguageBriefSerializer(read_only=True)
 
     class Meta:
         model = Course
-        fields = ["id", "title", "description", "from_language", "to_language", "cefr_from", "cefr_to", "is_published"]
+        fields = [
+            "id",
+            "title",
+            "description",
+            "from_language",
+            "to_language",
+            "cefr_from",
+            "cefr_to",
+            "is_published",
+            *COURSE_PROVENANCE,
+            "archived_at",
+        ]
 
 
 class CourseInputSerializer(serializers.ModelSerializer):
@@ -53,9 +67,27 @@ class CourseInputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Course
-        fields = ["title", "description", "from_language", "to_language", "cefr_from", "cefr_to", "is_published"]
+        fields = [
+            "title",
+            "description",
+            "from_language",
+            "to_language",
+            "cefr_from",
+            "cefr_to",
+            "is_published",
+            *COURSE_PROVENANCE,
+        ]
         # Uniqueness and the language rules are checked by the service (model validation) and the database.
         validators = []
+
+
+class RemovalSerializer(serializers.Serializer):
+    """The answer to a staff DELETE of content learners have history in: archived, not deleted."""
+
+    detail = serializers.CharField()
+    archived = serializers.BooleanField()
+    learners = serializers.IntegerField(help_text="Learners with history in it.")
+    learner_rows = serializers.IntegerField(help_text="Rows of learner history that refer to it.")
 
 
 class LessonNodeSerializer(serializers.ModelSerializer):

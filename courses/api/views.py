@@ -6,12 +6,42 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from audit.models import SystemAuditLog
+from audit.services import AuditContext
 from courses import selectors, services
 from courses.api.permissions import ReadOrStaffModelPermissions
-from courses.api.serializers import CourseInputSerializer, CourseSerializer, CourseTreeSerializer, LanguageSerializer
+from courses.api.serializers import (
+    CourseInputSerializer,
+    CourseSerializer,
+    CourseTreeSerializer,
+    LanguageSerializer,
+    RemovalSerializer,
+)
+from courses.content import Removal
 from courses.models import Course, Language
 
 MAX_ID = 2**63 - 1
+
+
+def staff_api(request) -> AuditContext:
+    """Who writes content through the staff API (services take this, never the request)."""
+    return AuditContext.from_request(request, source=SystemAuditLog.Source.API)
+
+
+def removal_response(removal: Removal) -> Response:
+    """204 when the row was deleted; 200 saying so when it was archived because learners have history in it."""
+    if not removal.archived:
+        return Response(status=status.HTTP_204_NO_CONTENT)
+    body = {
+        "detail": removal.message,
+        "archived": True,
+        "learners": removal.history.learners,
+        "learner_rows": removal.history.rows,
+    }
+    return Response(RemovalSerializer(body).data, status=status.HTTP_200_OK)
+
+
+REMOVAL_RESPONSES = {200: RemovalSerializer, 204: None}
 
 
 def object_id(value: str) -> int:
@@ -44,11 +74,11 @@ class LanguageViewSet(CatalogViewSet):
         return selectors.language_list(include_inactive=include_inactive)
 
     def perform_create(self, serializer):
-        serializer.instance = services.language_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.language_create(by=staff_api(self.request), **serializer.validated_data)
 
     def perform_update(self, serializer):
         serializer.instance = services.language_update(
-            language=serializer.instance, actor=self.request.user, **serializer.validated_data
+            language=serializer.instance, by=staff_api(self.request), **serializer.validated_data
         )
 
 
@@ -61,7 +91,7 @@ class CourseFilter(filters.FilterSet):
         fields = ["from_language", "to_language"]
 
 
-class CourseViewSet(CatalogViewSet):
+class CourseViewSet(mixins.DestroyModelMixin, CatalogViewSet):
     queryset = Course.objects.all()
     filterset_class = CourseFilter
 
@@ -93,7 +123,8 @@ class CourseViewSet(CatalogViewSet):
             )
         except Course.DoesNotExist:
             raise NotFound("No such course.") from None
-        if not tree["is_published"] and not selectors.user_sees_unpublished(request.user):
+        visible = tree["is_published"] and tree["archived_at"] is None
+        if not visible and not selectors.user_sees_unpublished(request.user):
             raise NotFound("No such course.")
         return Response(selectors.tree_with_statuses(tree=tree, user=request.user))
 
@@ -101,7 +132,7 @@ class CourseViewSet(CatalogViewSet):
     def create(self, request, *args, **kwargs):
         serializer = CourseInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        course = services.course_create(actor=request.user, **serializer.validated_data)
+        course = services.course_create(by=staff_api(request), **serializer.validated_data)
         return Response(CourseSerializer(course).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CourseInputSerializer, responses=CourseSerializer)
@@ -109,5 +140,10 @@ class CourseViewSet(CatalogViewSet):
         course = self.get_object()
         serializer = CourseInputSerializer(course, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
-        course = services.course_update(course=course, actor=request.user, **serializer.validated_data)
+        course = services.course_update(course=course, by=staff_api(request), **serializer.validated_data)
         return Response(CourseSerializer(course).data)
+
+    @extend_schema(request=None, responses=REMOVAL_RESPONSES)
+    def destroy(self, request, *args, **kwargs):
+        """Staff: delete a course nobody used; a course learners have history in is archived instead."""
+        return removal_response(services.course_remove(course=self.get_object(), by=staff_api(request)))

@@ -58,7 +58,7 @@ def test_catalog_needs_authentication(api_client):
 
 
 def test_languages_list_active_ones(learner_client):
-    LanguageFactory(code="es", name="Spanish", native_name="Español", flag="🇪🇸")
+    LanguageFactory(code="es", name="Spanish", native_name="Español", flag="🇪🇸", special_characters=["ñ", "¿"])
     LanguageFactory(code="he", name="Hebrew", native_name="עברית", direction="rtl", is_active=False)
     response = learner_client.get("/api/v1/languages/")
     assert response.status_code == 200
@@ -74,6 +74,8 @@ def test_languages_list_active_ones(learner_client):
                 "native_name": "Español",
                 "flag": "🇪🇸",
                 "direction": "ltr",
+                "special_characters": ["ñ", "¿"],
+                "punctuation_letters": [],
                 "is_active": True,
                 "special_characters": [],
                 "punctuation_letters": [],
@@ -149,6 +151,11 @@ def test_courses_list_shows_published_only_and_filters_by_language_pair(learner_
             "cefr_from": "A1",
             "cefr_to": "A2",
             "is_published": True,
+            "license": "",
+            "license_url": "",
+            "attribution": "",
+            "source_url": "",
+            "archived_at": None,
         }
     ]
     assert learner_client.get("/api/v1/courses/?to_language=de").json()["count"] == 0
@@ -321,7 +328,7 @@ def test_staff_with_permissions_create_and_change_languages_and_courses():
         ("create", "Dutch"),
         ("change", "Dutch"),
     ]
-    assert audit.last().changes == {"is_published": ["False", "True"]}
+    assert audit.last().changes == {"is_published": [False, True]}
 
 
 def test_invalid_course_writes_are_400():

@@ -1,6 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from audit.models import SystemAuditLog
+from audit.services import AuditContext
 from courses.models import LessonPrerequisite
 from courses.prerequisites import course_prerequisite_problems, graph_cycle
 from courses.services import lesson_prerequisite_add
@@ -9,22 +11,24 @@ from .factories import LessonFactory, LessonPrerequisiteFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
+BY = AuditContext(source=SystemAuditLog.Source.API)
+
 
 def test_prerequisite_add_links_lessons_of_one_course():
     unit = UnitFactory()
     first, second = LessonFactory(unit=unit, title="One"), LessonFactory(unit=unit, title="Two")
-    link = lesson_prerequisite_add(lesson=second, requires=first)
+    link = lesson_prerequisite_add(lesson=second, requires=first, by=BY)
     assert (link.lesson, link.requires) == (second, first)
-    assert lesson_prerequisite_add(lesson=second, requires=first) == link
+    assert lesson_prerequisite_add(lesson=second, requires=first, by=BY) == link
 
 
 def test_prerequisite_cycle_is_refused_with_the_path_and_writes_nothing():
     unit = UnitFactory()
     a, b, c = (LessonFactory(unit=unit, title=title) for title in ("A", "B", "C"))
-    lesson_prerequisite_add(lesson=b, requires=a)
-    lesson_prerequisite_add(lesson=c, requires=b)
+    lesson_prerequisite_add(lesson=b, requires=a, by=BY)
+    lesson_prerequisite_add(lesson=c, requires=b, by=BY)
     with pytest.raises(ValidationError) as caught:
-        lesson_prerequisite_add(lesson=a, requires=c)
+        lesson_prerequisite_add(lesson=a, requires=c, by=BY)
     assert caught.value.message_dict == {"requires": ["This would create a prerequisite cycle: “A” → “C” → “B” → “A”."]}
     assert LessonPrerequisite.objects.count() == 2
 
@@ -32,10 +36,10 @@ def test_prerequisite_cycle_is_refused_with_the_path_and_writes_nothing():
 def test_self_and_cross_course_prerequisites_are_refused():
     lesson, foreign = LessonFactory(), LessonFactory(title="Elsewhere")
     with pytest.raises(ValidationError) as caught:
-        lesson_prerequisite_add(lesson=lesson, requires=lesson)
+        lesson_prerequisite_add(lesson=lesson, requires=lesson, by=BY)
     assert caught.value.messages == ["A lesson cannot require itself."]
     with pytest.raises(ValidationError) as caught:
-        lesson_prerequisite_add(lesson=lesson, requires=foreign)
+        lesson_prerequisite_add(lesson=lesson, requires=foreign, by=BY)
     assert caught.value.messages == [
         "“Elsewhere” belongs to another course; a prerequisite must be in the same course."
     ]

@@ -66,7 +66,7 @@ def test_a_deleted_row_is_recreated():
         ("model: courses.Language\nmatch_on: code\nrecords:\n- {name: X}\n", "records[0] needs the field 'code'"),
         (
             "model: courses.Language\nmatch_on: code\nrecords:\n- {code: 'BAD CODE', name: X, native_name: X}\n",
-            "records[0] (BAD CODE): ['Enter a BCP 47 language tag",
+            "records[0] (BAD CODE): ['Enter a well-formed BCP 47 language tag",
         ),
     ],
 )

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from courses import selectors as course_selectors
 from courses import services as course_services
 from courses.api.permissions import ReadOrStaffModelPermissions
-from courses.api.views import CatalogViewSet, object_id
+from courses.api.views import REMOVAL_RESPONSES, CatalogViewSet, object_id, removal_response, staff_api
 from courses.models import Lesson
 from exercises import selectors
 from exercises.api.serializers import (
@@ -33,9 +33,11 @@ class LessonViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """`lessons/{id}/`: the lesson with its exercises to play (no answers); staff may create and change lessons."""
+    """`lessons/{id}/`: the lesson with its exercises to play (no answers); staff may create, change and remove
+    lessons (a lesson learners have history in is archived, not deleted)."""
 
     permission_classes = [ReadOrStaffModelPermissions]
     lookup_value_regex = r"\d+"
@@ -68,7 +70,7 @@ class LessonViewSet(
         def build() -> dict:
             lesson = Lesson.objects.select_related("unit__section__course").get(pk=lesson_id)
             return {
-                "is_published": lesson.unit.section.course.is_published,
+                "is_visible": course_selectors.lesson_is_visible(lesson),
                 "lesson": lesson_play_data(lesson, audio_quality=audio_quality),
             }
 
@@ -76,7 +78,7 @@ class LessonViewSet(
             play = course_selectors.content_cached("lesson-play", lesson_id, audio_quality, build=build)
         except Lesson.DoesNotExist:
             raise NotFound("No such lesson.") from None
-        if not play["is_published"] and not course_selectors.user_sees_unpublished(request.user):
+        if not play["is_visible"] and not course_selectors.user_sees_unpublished(request.user):
             raise NotFound("No such lesson.")
         return Response(play["lesson"])
 
@@ -84,7 +86,7 @@ class LessonViewSet(
     def create(self, request, *args, **kwargs):
         serializer = LessonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        lesson = course_services.lesson_create(actor=request.user, **serializer.validated_data)
+        lesson = course_services.lesson_create(by=staff_api(request), **serializer.validated_data)
         return self._play_response(self._lesson(lesson.pk), status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=LessonInputSerializer, responses=LessonPlaySerializer)
@@ -92,5 +94,10 @@ class LessonViewSet(
         lesson = self._lesson(kwargs["pk"])
         serializer = LessonInputSerializer(lesson, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
-        lesson = course_services.lesson_update(lesson=lesson, actor=request.user, **serializer.validated_data)
+        lesson = course_services.lesson_update(lesson=lesson, by=staff_api(request), **serializer.validated_data)
         return self._play_response(self._lesson(lesson.pk))
+
+    @extend_schema(request=None, responses=REMOVAL_RESPONSES)
+    def destroy(self, request, *args, **kwargs):
+        lesson = self._lesson(kwargs["pk"])
+        return removal_response(course_services.tree_node_remove(node=lesson, by=staff_api(request)))

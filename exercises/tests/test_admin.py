@@ -84,8 +84,15 @@ def test_content_editor_is_refused_users_and_audit(editor_client):
 def test_content_editors_group_holds_exactly_the_content_permissions():
     group = Group.objects.get(name="Content editors")
     labels = set(group.permissions.values_list("content_type__app_label", flat=True))
-    assert labels == {"courses", "exercises"}
-    assert group.permissions.count() == 44  # 11 models x add/change/delete/view
+    assert labels == {"courses", "exercises", "gamification"}
+    # 11 content models x add/change/delete/view, and achievements (authored content too)
+    assert group.permissions.count() == 48
+    assert set(group.permissions.filter(content_type__app_label="gamification").values_list("codename", flat=True)) == {
+        "add_achievement",
+        "change_achievement",
+        "delete_achievement",
+        "view_achievement",
+    }
 
 
 def test_prerequisite_cycle_in_admin_is_refused_and_writes_nothing(editor_client):
@@ -238,7 +245,7 @@ def test_publish_and_unpublish_actions(editor_client):
     draft.refresh_from_db()
     assert draft.is_published is True
     row = SystemAuditLog.objects.get(target_id=str(draft.pk), source="admin", action="change")
-    assert (row.actor, row.changes) == (editor_client.user, {"is_published": ["False", "True"]})
+    assert (row.actor, row.changes) == (editor_client.user, {"is_published": [False, True]})
     editor_client.post(url(Course, "changelist"), {"action": "unpublish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.is_published is False

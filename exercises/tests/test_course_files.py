@@ -6,7 +6,8 @@ from django.core.management import CommandError, call_command
 
 from audit.models import SystemAuditLog
 from courses.models import Course, Lesson, LessonPrerequisite, Section, Unit
-from exercises.course_files import CourseFileError, course_by_reference, course_export, course_import
+from exercises.course_files import CourseFileError, course_by_reference, course_export
+from exercises.course_import import course_import
 from exercises.models import AudioFile, Exercise, ExerciseOption, LessonExercise
 
 from .conftest import DEMO_COURSE
@@ -69,7 +70,9 @@ def test_import_twice_creates_nothing_new_and_round_trip_is_byte_identical(refer
         "course": first.course.pk,
         "created": {},
         "updated": {},
-        "unchanged": DEMO_COUNTS,
+        "unchanged": {**DEMO_COUNTS, "language": 2},
+        "restored": {},
+        "archived": {},
         "deleted": {},
     }
     assert table_counts() == counts
@@ -91,9 +94,13 @@ def test_import_course_command_twice_and_export_command(reference_data, tmp_path
     assert "unchanged: 8 audio, 1 course, 37 exercise" in out.getvalue()
     assert "created" not in out.getvalue()
     assert table_counts() == counts
-    audit = SystemAuditLog.objects.filter(actor_repr="manage.py import_course").order_by("id")
+    audit = SystemAuditLog.objects.filter(actor_repr="manage.py import_course", action="command").order_by("id")
     assert audit.count() == 2
-    assert audit.last().summary["unchanged"] == DEMO_COUNTS
+    assert audit.last().summary["unchanged"] == {**DEMO_COUNTS, "language": 2}
+    # One audit row per row created by the first import, none by the no-op second one.
+    changes = SystemAuditLog.objects.filter(actor_repr="manage.py import_course").exclude(action="command")
+    assert changes.count() == sum(DEMO_COUNTS.values()) + ExerciseOption.objects.count()
+    assert set(changes.values_list("action", flat=True)) == {"create"}
 
     target = tmp_path / "export.yaml"
     course = Course.objects.get()
@@ -221,8 +228,8 @@ def test_every_problem_is_reported_at_once(reference_data):
         course_import(text=text)
     assert caught.value.problems == [
         "format (line 1): this program reads format 1 (got 2).",
-        "course.colour (line 8): unknown field; allowed: cefr_from, cefr_to, description, from_language, is_published, "
-        "title, to_language.",
+        "course.colour (line 8): unknown field; allowed: attribution, cefr_from, cefr_to, description, from_language, "
+        "is_published, license, license_url, source_url, title, to_language.",
         "course.to_language (line 4): must differ from from_language.",
         "course.cefr_to (line 7): must not be below cefr_from.",
         "course.title (line 5): may not be empty.",
@@ -251,7 +258,8 @@ def test_invalid_yaml_and_wrong_shapes(reference_data):
     with pytest.raises(CourseFileError) as caught:
         course_import(text="format: 1\ncourse: {from_language: en, to_language: xx, title: T}\nsections: []\n")
     assert caught.value.problems == [
-        "course.to_language (line 2): unknown language 'xx'; load reference data with manage.py seed.",
+        "course.to_language (line 2): unknown language 'xx': list it in the file's languages (code, name, "
+        "native_name, special_characters) or add it in the admin (Courses > Languages).",
         "sections (line 3): give at least one item.",
     ]
 
@@ -262,7 +270,7 @@ def test_import_command_reports_problems_as_command_error(reference_data, tmp_pa
     with pytest.raises(CommandError) as caught:
         call_command("import_course", str(bad), stdout=io.StringIO())
     assert str(caught.value) == (
-        f"{bad}: 1 problem(s), nothing imported:\n"
+        f"{bad}: nothing imported: "
         "sections[0].units[0].lessons[0].exercises[0].answers (line 20): Give at least one accepted translation."
     )
 
@@ -284,8 +292,10 @@ def test_reimport_updates_in_place_reorders_moves_and_deletes(reference_data):
     assert report.summary() == {
         "course": first.course.pk,
         "created": {"unit": 1},
-        "updated": {"lesson": 2, "lesson_exercise": 0, "unit": 1} if False else {"lesson": 2, "unit": 1},
-        "unchanged": {"course": 1, "exercise": 2, "lesson_exercise": 2, "section": 1},
+        "updated": {"lesson": 2, "unit": 1},
+        "unchanged": {"course": 1, "exercise": 2, "language": 2, "lesson_exercise": 2, "section": 1},
+        "restored": {},
+        "archived": {},
         "deleted": {"prerequisite": 1},
     }
     lesson_one.refresh_from_db()

@@ -141,7 +141,7 @@ class CompletionXpSerializer(serializers.Serializer):
 class CompletionCourseSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     xp = serializers.IntegerField(allow_null=True)
-    completion_percent = serializers.IntegerField(allow_null=True)
+    completion_percent = serializers.FloatField(allow_null=True)
 
 
 class CompletionStreakSerializer(serializers.Serializer):

@@ -1,4 +1,4 @@
-"""Catalog endpoint `achievements/`: every active achievement, read-only."""
+"""Catalog endpoint `achievements/`: every active achievement that is not retired, read-only."""
 
 from rest_framework import generics
 
@@ -10,4 +10,4 @@ class AchievementListView(generics.ListAPIView):
     serializer_class = AchievementSerializer
 
     def get_queryset(self):
-        return Achievement.objects.filter(is_active=True).order_by("kind", "threshold", "code")
+        return Achievement.objects.live().filter(is_active=True).order_by("kind", "threshold", "code")

@@ -22,8 +22,14 @@ class EnrollmentViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         enrollment = self.get_object()
-        statuses = selectors.lesson_statuses(user=request.user, course=enrollment.course)
-        return Response(EnrollmentDetailSerializer(enrollment, context={"lesson_statuses": statuses}).data)
+        statuses = selectors.lesson_statuses(user=request.user, course=enrollment.course, include_archived=True)
+        context = {
+            "lesson_statuses": statuses,
+            "next_lesson": None
+            if selectors.course_unavailable_reason(enrollment.course)
+            else selectors.next_lesson_id(statuses),
+        }
+        return Response(EnrollmentDetailSerializer(enrollment, context=context).data)
 
     @extend_schema(request=EnrollmentCreateSerializer, responses={200: EnrollmentSerializer, 201: EnrollmentSerializer})
     def create(self, request, *args, **kwargs):
