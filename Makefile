@@ -1,4 +1,4 @@
-# `make run`: set up and serve on SQLite with seed data and the demo course.
+# `make run`: set up and serve on SQLite with seed data and the demo course (imported once: editors' changes survive restarts).
 # `make test`: set up and run lint, migration check and the whole test suite with coverage.
 PYTHON ?= python3
 PORT ?= 8000
@@ -21,7 +21,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py seed
-	$(BIN)/python manage.py import_course fixtures/courses/spanish-for-english-speakers.yaml
+	$(BIN)/python manage.py import_course --if-absent fixtures/courses/spanish-for-english-speakers.yaml
 	$(BIN)/python manage.py ensure_local_admin
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

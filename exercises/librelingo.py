@@ -169,6 +169,9 @@ def _texts(reader: Reader, mapping: dict, name: str, path: tuple) -> list[str]:
 
 
 def _required_text(reader: Reader, mapping: dict, name: str, path: tuple) -> str:
+    """The text of a required field (a missing one was reported by _fields)."""
+    if name not in mapping:
+        return ""
     value = mapping.get(name)
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = str(value)
@@ -414,7 +417,7 @@ class _Converter:
                 if used_keys[exercise["key"]] > 1:
                     exercise["key"] = f"{exercise['key']}-{used_keys[exercise['key']]}"
             if exercises:
-                title = skill.name if levels == 1 else f"{skill.name} {index + 1}"
+                title = skill.name if levels == 1 else f"{skill.name}, lesson {index + 1}"
                 lessons.append({"key": lesson_key, "title": title, "exercises": exercises})
         unit = {"key": unit_key, "title": skill.name, "lessons": lessons}
         if skill.introduction:
@@ -595,7 +598,7 @@ def librelingo_read(
     (a missing course.yaml, a YAML error with its file and line, a language code that is not BCP 47, ...)."""
     root = Path(directory)
     if not (root / "course.yaml").is_file():
-        raise CourseFileError([f"{root}: no course.yaml here; give the directory of a LibreLingo course."])
+        raise CourseFileError(["no course.yaml here: give the directory of a LibreLingo course (course.yaml, modules)."])
     files = _Files(root)
     course = _read_course(files)
     _read_modules(files, course)

@@ -60,7 +60,7 @@ def footprint(user, session_id: int) -> dict:
     """Every effect a completion has (DESIGN.md: session, XP, day, lesson progress, streak, hearts, activity)."""
     return {
         "session": LessonSession.objects.filter(pk=session_id)
-        .values("status", "xp_awarded", "score", "finished_at", "completed_on", "is_perfect")
+        .values("status", "xp_awarded", "score", "finished_at", "completed_on", "is_perfect", "completed_course")
         .get(),
         "stats": LearnerStats.objects.filter(user=user)
         .values(
@@ -76,7 +76,7 @@ def footprint(user, session_id: int) -> dict:
         .first(),
         "daily": list(UserDailyXP.objects.filter(user=user).values("date", "xp", "lessons_completed")),
         "progress": list(UserLessonProgress.objects.filter(user=user).values("lesson_id", "status", "completions")),
-        "enrollment": list(UserCourse.objects.filter(user=user).values("xp", "completion_percent")),
+        "enrollment": list(UserCourse.objects.filter(user=user).values("xp")),
         "activity": sorted(UserActivityLog.objects.filter(user=user).values_list("action", flat=True)),
         "achievements": sorted(
             UserAchievement.objects.filter(user=user, unlocked_at__isnull=False).values_list(

@@ -15,6 +15,7 @@ from gamification import services
 from gamification.models import Achievement, LearnerStats, UserAchievement, UserDailyXP, UserHeartsLog
 from gamification.tests.helpers import enroll
 from progress.models import LessonSession, UserCourse, UserExerciseInteraction
+from progress.selectors import course_completion
 from progress.tests.factories import (
     RIGHT,
     WRONG,
@@ -103,7 +104,11 @@ def test_parallel_answers_and_completions_of_one_learner():
     daily = UserDailyXP.objects.get(user=user)
     assert (daily.xp, daily.lessons_completed) == (lesson_xp + 7, THREADS)
     assert UserCourse.objects.get(user=user).xp == lesson_xp
-    assert UserCourse.objects.get(user=user).completion_percent == 100
+    enrollment = UserCourse.objects.get(user=user)
+    assert course_completion(user=user, course=enrollment.course_id) == 100.0
+    # The course was completed once, by exactly one of the parallel completions.
+    assert LessonSession.objects.filter(user=user, completed_course=True).count() == 1
+    assert LearnerStats.objects.get(user=user).courses_completed == 1
     assert UserAchievement.objects.filter(user=user, unlocked_at__isnull=False).count() == 1
     assert UserActivityLog.objects.filter(user=user, action="achievement_unlock").count() == 1
     out = io.StringIO()
