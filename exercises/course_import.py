@@ -403,8 +403,15 @@ class _Writer:
         self._sync_links(decided, kept, wanted)
         self._prerequisites(lessons)
 
-        leaving_exercises = [row for key, row in stored_exercises.items() if key not in named and row.pk]
-        self._leave(tree["leaving"], leaving_exercises, course)
+        unnamed = [row for key, row in stored_exercises.items() if key not in named and row.pk]
+        lessons_of: dict[int, set[int]] = {}
+        for lesson_id, exercise_id in stored_links:
+            lessons_of.setdefault(exercise_id, set()).add(lesson_id)
+        deleted_lessons = self._leave(tree["leaving"])
+        # An exercise the file no longer names leaves with its live lessons; one that only archived lessons hold
+        # stays with them as it is (restoring the lesson brings it back whole).
+        leaving = [row for row in unnamed if lessons_of.get(row.pk, set()) & (wanted_lessons | deleted_lessons)]
+        self._leave_exercises(leaving, course)
 
     def _sync_links(self, decided: dict, kept: dict, wanted: dict) -> None:
         dropped = [row for pair, row in decided.items() if pair not in wanted]
@@ -468,15 +475,10 @@ class _Writer:
         content_bulk_delete(dropped, audit=self.audit)
         self.report.deleted["prerequisite"] += len(dropped)
 
-    def _leave(self, leaving_tree: list[tuple[str, list]], leaving_exercises: list[Exercise], course: Course) -> None:
-        """Archive what learners have history in, delete the rest: children before parents, links with them."""
-        shared = set(
-            LessonExercise.objects.filter(exercise__in=leaving_exercises)
-            .exclude(lesson__unit__section__course=course)
-            .values_list("exercise_id", flat=True)
-        )
-        # An exercise another course still uses keeps living there; only its links here went (or stay archived).
-        groups = [*leaving_tree, ("exercise", [row for row in leaving_exercises if row.pk not in shared])]
+    def _leave(self, groups: list[tuple[str, list]]) -> set[int]:
+        """Archive what learners have history in, delete the rest: children before parents, links with them.
+        Returns the ids of the lessons deleted."""
+        deleted_lessons: set[int] = set()
         for kind, rows in groups:
             if not rows:
                 continue
@@ -491,8 +493,20 @@ class _Writer:
                     ArchivedRow(kind=kind, key=row.key, title=_title(row), history=histories[row.pk])
                 )
             self._count_cascade(model, unused)
+            if model is Lesson:
+                deleted_lessons.update(row.pk for row in unused)
             content_bulk_delete(unused, audit=self.audit)
             self.report.deleted[kind] += len(unused)
+        return deleted_lessons
+
+    def _leave_exercises(self, leaving: list[Exercise], course: Course) -> None:
+        # An exercise another course still uses keeps living there; only its links here went.
+        shared = set(
+            LessonExercise.objects.filter(exercise__in=leaving)
+            .exclude(lesson__unit__section__course=course)
+            .values_list("exercise_id", flat=True)
+        )
+        self._leave([("exercise", [row for row in leaving if row.pk not in shared])])
 
     def _count_cascade(self, model, rows: list) -> None:
         """Count the links that go with deleted lessons and exercises, so the report says all that went."""

@@ -598,7 +598,9 @@ def librelingo_read(
     (a missing course.yaml, a YAML error with its file and line, a language code that is not BCP 47, ...)."""
     root = Path(directory)
     if not (root / "course.yaml").is_file():
-        raise CourseFileError(["no course.yaml here: give the directory of a LibreLingo course (course.yaml, modules)."])
+        raise CourseFileError(
+            ["no course.yaml here: give the directory of a LibreLingo course (course.yaml, modules)."]
+        )
     files = _Files(root)
     course = _read_course(files)
     _read_modules(files, course)

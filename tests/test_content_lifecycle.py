@@ -246,13 +246,13 @@ def test_an_import_that_drops_a_used_lesson_archives_it_and_history_stays(world)
     assert out.getvalue().splitlines()[1:-1] == [
         "  updated: 3 lesson",  # l2, l3 and l4 move up one place
         "  unchanged: 1 course, 6 exercise, 2 language, 6 lesson_exercise, 2 prerequisite, 1 section, 1 unit",
-        "  archived: 2 exercise, 1 lesson",
+        "  archived: 1 lesson",
         "  archived lesson 'l1' (Lesson l1): 1 learner(s) have history in it, 2 row(s) kept",
-        "  archived exercise 'l1-a' (Translate): 1 learner(s) have history in it, 2 row(s) kept",
-        "  archived exercise 'l1-b' (Translate): 1 learner(s) have history in it, 1 row(s) kept",
     ]
     assert lesson("l1").archived_at is not None
-    assert exercise("l1-a").archived_at is not None
+    # Its exercises stay with it, as they are: restoring the lesson brings it back whole.
+    assert exercise("l1-a").archived_at is None
+    assert list(lesson("l1").lesson_exercises.values_list("exercise__key", flat=True)) == ["l1-a", "l1-b"]
     assert LessonPrerequisite.objects.filter(lesson=lesson("l2"), requires=lesson("l1")).exists()
 
     assert_history_intact(client)
@@ -263,7 +263,7 @@ def test_an_import_that_drops_a_used_lesson_archives_it_and_history_stays(world)
 
     # Named again, the lesson comes back with the learner's progress in it.
     report = course_import(text=course_text())
-    assert (report.restored, lesson("l1").archived_at) == ({"exercise": 2, "lesson": 1}, None)
+    assert (report.restored, lesson("l1").archived_at) == ({"lesson": 1}, None)
     assert statuses(client)["l1"] == "completed"
 
 
@@ -432,11 +432,9 @@ def test_dry_run_prints_the_plan_and_changes_nothing(world, tmp_path):
         "  created: 2 exercise, 1 lesson, 2 lesson_exercise, 1 prerequisite",
         "  updated: 2 lesson",
         "  unchanged: 1 course, 4 exercise, 2 language, 4 lesson_exercise, 1 prerequisite, 1 section, 1 unit",
-        "  archived: 2 exercise, 1 lesson",
+        "  archived: 1 lesson",
         "  deleted: 2 exercise, 1 lesson, 2 lesson_exercise, 1 prerequisite",  # l4 and what went with it
         "  archived lesson 'l1' (Lesson l1): 1 learner(s) have history in it, 2 row(s) kept",
-        "  archived exercise 'l1-a' (Translate): 1 learner(s) have history in it, 2 row(s) kept",
-        "  archived exercise 'l1-b' (Translate): 1 learner(s) have history in it, 1 row(s) kept",
     ]
     assert out.getvalue().splitlines() == [
         f"Planning {source} ...",

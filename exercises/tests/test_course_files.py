@@ -3,9 +3,10 @@ import textwrap
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from audit.models import SystemAuditLog
-from courses.models import Course, Lesson, LessonPrerequisite, Section, Unit
+from courses.models import Course, Language, Lesson, LessonPrerequisite, Section, Unit
 from exercises.course_files import CourseFileError, course_by_reference, course_export
 from exercises.course_import import course_import
 from exercises.models import AudioFile, Exercise, ExerciseOption, LessonExercise
@@ -329,3 +330,139 @@ def test_course_by_reference():
         course_by_reference("12345")
     with pytest.raises(Course.DoesNotExist):
         course_by_reference("en to es")
+
+
+LADINO = """\
+format: 1
+languages:
+- code: lad
+  name: Ladino
+  native_name: Djudeo-espanyol
+  direction: ltr
+  special_characters: [ñ]
+  punctuation_letters: ["’"]
+- code: en
+  name: English
+  native_name: Inglés
+course:
+  from_language: en
+  to_language: lad
+  title: Ladino for English speakers
+  license: CC BY 4.0
+  license_url: https://creativecommons.org/licenses/by/4.0/
+  attribution: Written by the Ladino circle
+  source_url: https://example.org/ladino
+sections:
+- key: s1
+  title: Basics
+  units:
+  - key: u1
+    title: Hello
+    lessons:
+    - key: l1
+      title: Hello
+      exercises:
+      - key: e1
+        type: translate
+        prompt: Translate
+        content: {source_text: Good morning}
+        answers: [Buenos diyas]
+        image:
+          url: https://img.example/sun.jpg
+          alt: The sun rising
+"""
+
+
+def test_a_course_file_brings_its_missing_languages_and_its_provenance(reference_data):
+    report = course_import(text=LADINO)
+    assert (report.created["language"], report.unchanged["language"]) == (1, 1)
+    ladino = Language.objects.get(code="lad")
+    assert (ladino.native_name, ladino.special_characters, ladino.punctuation_letters) == (
+        "Djudeo-espanyol",
+        ["ñ"],
+        ["’"],
+    )
+    # A language the database has stays as editors keep it; the report says it differs.
+    assert Language.objects.get(code="en").native_name == "English"
+    assert report.notes == [
+        "language en in the database differs from the file (native_name); kept as it is (languages are shared "
+        "by courses: edit it in the admin)."
+    ]
+    audit = SystemAuditLog.objects.get(target_type__model="language", action="create")
+    assert (audit.actor_repr, audit.changes["code"]) == ("manage.py import_course", [None, "lad"])
+    course = report.course
+    assert (course.license, course.license_url, course.attribution, course.source_url) == (
+        "CC BY 4.0",
+        "https://creativecommons.org/licenses/by/4.0/",
+        "Written by the Ladino circle",
+        "https://example.org/ladino",
+    )
+    exercise = Exercise.objects.get(key="e1")
+    assert (exercise.image_url, exercise.image_alt, exercise.image.name) == (
+        "https://img.example/sun.jpg",
+        "The sun rising",
+        "",
+    )
+    exported = course_export(course=course)
+    assert "  license: CC BY 4.0\n" in exported
+    assert "        image:\n          url: https://img.example/sun.jpg\n          alt: The sun rising\n" in exported
+    assert course_import(text=exported).changed is False
+
+
+def test_no_new_languages_refuses_with_how_to_add_them(reference_data, tmp_path):
+    source = tmp_path / "ladino.yaml"
+    source.write_text(LADINO, encoding="utf-8")
+    with pytest.raises(CommandError) as caught:
+        call_command("import_course", str(source), "--no-new-languages", stdout=io.StringIO())
+    assert str(caught.value) == (
+        f"{source}: nothing imported: course.to_language (line 14): language 'lad' is not in the database and "
+        "--no-new-languages forbids creating it: add it in the admin (Courses > Languages) or import without "
+        "--no-new-languages."
+    )
+    assert not Language.objects.filter(code="lad").exists()
+
+
+def test_a_language_code_that_is_not_bcp_47_is_refused_with_its_line(reference_data):
+    with pytest.raises(CourseFileError) as caught:
+        course_import(
+            text=LADINO.replace("- code: lad", "- code: Lad_ino").replace("to_language: lad", "to_language: Lad_ino")
+        )
+    assert caught.value.problems[0] == (
+        "languages[0].code (line 3): 'Lad_ino' is not a well-formed BCP 47 language tag (e.g. es, tw, sr-Latn)."
+    )
+    assert Course.objects.count() == 0
+
+
+def test_an_image_needs_a_url_or_a_file(reference_data):
+    with pytest.raises(CourseFileError) as caught:
+        course_import(text=LADINO.replace("url: https://img.example/sun.jpg", "url: not a url"))
+    assert caught.value.problems == [
+        "sections[0].units[0].lessons[0].exercises[0].image.url (line 36): not a valid URL: 'not a url'."
+    ]
+    with pytest.raises(CourseFileError) as caught:
+        course_import(text=LADINO.replace("          url: https://img.example/sun.jpg\n", ""))
+    assert caught.value.problems == [
+        "sections[0].units[0].lessons[0].exercises[0].image (line 36): give url or file (a name in media storage), "
+        "and alt."
+    ]
+
+
+def test_the_export_leaves_archived_rows_out_and_its_import_leaves_them_archived(reference_data, demo_text):
+    course = course_import(text=demo_text).course
+    lesson = Lesson.objects.get(key="greetings-3")
+    Lesson.objects.filter(pk=lesson.pk).update(archived_at=timezone.now())
+    exported = course_export(course=course)
+    assert "key: greetings-3\n" not in exported
+    assert "greetings-3" not in exported  # nor any requirement on it
+    report = course_import(text=exported)
+    lesson.refresh_from_db()
+    assert lesson.archived_at is not None
+    assert (report.archived, report.deleted) == ({}, {})
+
+
+def test_course_files_are_parsed_with_libyaml():
+    import yaml
+
+    from exercises.course_files import YamlLoader
+
+    assert YamlLoader is yaml.CSafeLoader
