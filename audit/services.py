@@ -9,11 +9,13 @@ else) and `audit.allow_prune` with `audit.prune_before` (delete rows older than 
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -149,8 +151,28 @@ def change_audit_record(
 
 
 def change_audit_bulk_record(rows: list[SystemAuditLog]) -> None:
-    """Insert many rows from change_audit_row in one statement per batch (bulk imports)."""
-    SystemAuditLog.objects.bulk_create(rows, batch_size=1000)
+    """Insert many rows from change_audit_row at once (bulk imports), in the caller's transaction.
+
+    On PostgreSQL with COPY: building an INSERT of thousands of JSON values costs more than the change itself.
+    """
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        SystemAuditLog.objects.bulk_create(rows, batch_size=1000)
+        return
+    fields = [field for field in SystemAuditLog._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(SystemAuditLog._meta.db_table)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    json.dumps(getattr(row, field.attname), cls=DjangoJSONEncoder)
+                    if isinstance(field, models.JSONField)
+                    else getattr(row, field.attname)
+                    for field in fields
+                ]
+            )
 
 
 def command_audit_record(*, command: str, summary: dict[str, Any]) -> SystemAuditLog:

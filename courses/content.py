@@ -248,13 +248,21 @@ class BulkAudit:
         self.rows = []
 
 
+def _bulk_clean(obj: models.Model) -> None:
+    """full_clean for rows written in bulk: every field and the model's own rules; uniqueness, constraints and
+    foreign keys are the database's to check (the related rows are the ones the caller just loaded or created, and
+    asking the database for each of them costs a query per row)."""
+    foreign_keys = [field.name for field in obj._meta.concrete_fields if field.many_to_one]
+    obj.full_clean(exclude=foreign_keys, validate_unique=False, validate_constraints=False)
+
+
 def content_bulk_create(objs: list[models.Model], *, audit: BulkAudit, validate: bool = True) -> list[models.Model]:
     """Insert many new rows of one model, each validated like content_create (the database checks uniqueness)."""
     if not objs:
         return objs
     if validate:
         for obj in objs:
-            obj.full_clean(validate_unique=False, validate_constraints=False)
+            _bulk_clean(obj)
     model = type(objs[0])
     model._default_manager.bulk_create(objs, batch_size=500)
     for obj in objs:
@@ -268,7 +276,7 @@ def content_bulk_update(
     """Save rows already locked and changed in memory, each with the snapshot taken when it was loaded."""
     for obj, before in changes:
         if validate:
-            obj.full_clean(validate_unique=False, validate_constraints=False)
+            _bulk_clean(obj)
         diff = audit_diff(before, audit_snapshot(obj))
         if not diff:
             continue

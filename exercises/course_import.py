@@ -463,8 +463,9 @@ class _Writer:
             for row in content_rows_lock(LessonPrerequisite.objects.filter(lesson_id__in=wanted_pks))
         }
         wanted = {(lessons[key].pk, lessons[other].pk) for key, required in plan.requires.items() for other in required}
+        by_pk = {lesson.pk: lesson for lesson in lessons.values()}
         created = [
-            LessonPrerequisite(lesson_id=lesson_id, requires_id=requires_id)
+            LessonPrerequisite(lesson=by_pk[lesson_id], requires=by_pk[requires_id])
             for lesson_id, requires_id in sorted(wanted - set(stored))
         ]
         content_bulk_create(created, audit=self.audit, validate=False)  # the file's graph was checked for cycles
