@@ -3,12 +3,11 @@ never locks the parent rows too; many rows in primary-key order, so two writers 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.db import models
 
-from courses.models import Course
+from courses.models import Course, Language
 
 M = TypeVar("M", bound=models.Model)
 
@@ -29,9 +28,14 @@ def course_lock(course_id: int) -> Course | None:
     return Course.objects.select_for_update(of=("self",)).filter(pk=course_id).first()
 
 
-def course_ids_of(lesson_ids: Iterable[int]) -> list[int]:
-    from courses.models import Lesson
-
-    return sorted(
-        set(Lesson.objects.filter(pk__in=list(lesson_ids)).values_list("unit__section__course_id", flat=True))
+def course_pair_lock(from_language: Language, to_language: Language) -> Course | None:
+    """The course of a language pair, locked, with the two language rows locked first: two imports of one course
+    (even of one that does not exist yet) run one after the other."""
+    list(
+        Language.objects.select_for_update(of=("self",))
+        .filter(pk__in=[from_language.pk, to_language.pk])
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
+    course = Course.objects.filter(from_language=from_language, to_language=to_language).first()
+    return course_lock(course.pk) if course is not None else None

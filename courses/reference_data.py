@@ -12,7 +12,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from audit.services import AuditContext
+from courses.content import content_create, content_update
+
 REFERENCE_FIXTURES = ("languages.yaml", "exercise_types.yaml", "achievements.yaml")
+# Reference rows are content too: written through the content write path, one audit row per change.
+SEED = AuditContext.for_command("seed")
 
 
 class ReferenceDataError(Exception):
@@ -70,24 +75,19 @@ def reference_data_load(*, paths: list[Path] | None = None, force: bool = False)
             if not isinstance(record, dict) or match_on not in record:
                 raise ReferenceDataError(f"{path}: records[{index}] needs the field {match_on!r}.")
             obj = model._default_manager.select_for_update().filter(**{match_on: record[match_on]}).first()
-            if obj is None:
-                obj = model(**record)
-                counter = report.created
-            else:
+            try:
+                if obj is None:
+                    content_create(model(**record), by=SEED)
+                    report.created[label] += 1
+                    continue
                 differing = {name: value for name, value in record.items() if getattr(obj, name) != value}
                 if not differing:
                     report.unchanged[label] += 1
-                    continue
-                if not force:
+                elif not force:
                     report.kept[label] += 1
-                    continue
-                for name, value in differing.items():
-                    setattr(obj, name, value)
-                counter = report.updated
-            try:
-                obj.full_clean()
+                else:
+                    content_update(obj, differing, by=SEED)
+                    report.updated[label] += 1
             except ValidationError as exc:
                 raise ReferenceDataError(f"{path}: records[{index}] ({record[match_on]}): {exc.messages}") from None
-            obj.save()
-            counter[label] += 1
     return report

@@ -34,7 +34,7 @@ from courses.content import (
     content_bulk_update,
     content_history,
 )
-from courses.locks import content_rows_lock, course_lock
+from courses.locks import content_rows_lock, course_pair_lock
 from courses.models import Course, Language, Lesson, LessonPrerequisite, Section, Unit
 from courses.ordering import positions_park
 from exercises.course_files import QUALITIES, CourseFileError, _Plan, course_file_read
@@ -170,11 +170,8 @@ class _Writer:
         plan = self.plan
         languages = self._languages()
         data = plan.course
-        course = Course.objects.filter(
-            from_language=languages[data["from_language"]], to_language=languages[data["to_language"]]
-        ).first()
+        course = course_pair_lock(languages[data["from_language"]], languages[data["to_language"]])
         if course is not None:
-            course = course_lock(course.pk)
             self.report.course = course
         values = {name: data[name] for name in data if name not in ("from_language", "to_language")}
         values.update(from_language=languages[data["from_language"]], to_language=languages[data["to_language"]])

@@ -30,7 +30,11 @@ def test_seed_twice_creates_once_and_reports_counts():
     assert (Language.objects.count(), ExerciseType.objects.count(), Achievement.objects.count()) == counts
     kinds = set(Achievement.objects.values_list("kind", flat=True))
     assert kinds == {"lessons_completed", "streak_days", "total_xp", "perfect_lessons", "courses_completed"}
-    rows = SystemAuditLog.objects.filter(actor_repr="manage.py seed").order_by("id")
+    # Reference rows go through the content write path: one audit row per row created, then the command's summary.
+    created = SystemAuditLog.objects.filter(actor_repr="manage.py seed", action="create")
+    assert created.count() == 27
+    assert created.get(target_repr="Spanish (es)").changes["native_name"] == [None, "Español"]
+    rows = SystemAuditLog.objects.filter(actor_repr="manage.py seed", action="command").order_by("id")
     assert [row.summary["totals"] for row in rows] == [
         {"created": 27, "updated": 0, "unchanged": 0, "kept": 0},
         {"created": 0, "updated": 0, "unchanged": 27, "kept": 0},
