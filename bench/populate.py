@@ -342,7 +342,6 @@ def populate_learners(*, learners: int, interactions: int, seed: int = 7) -> Non
                         "user_id": uid,
                         "course_id": course_id,
                         "xp": course_xp,
-                        "completion_percent": min(100, round(100 * len(lesson_stats) / len(plan))),
                         "enrolled_at": joined,
                         "last_activity_at": last,
                     }

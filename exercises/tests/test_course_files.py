@@ -388,7 +388,9 @@ def test_a_course_file_brings_its_missing_languages_and_its_provenance(reference
         "language en in the database differs from the file (native_name); kept as it is (languages are shared "
         "by courses: edit it in the admin)."
     ]
-    audit = SystemAuditLog.objects.get(target_type__model="language", action="create")
+    audit = SystemAuditLog.objects.get(
+        target_type__model="language", action="create", actor_repr="manage.py import_course"
+    )
     assert (audit.actor_repr, audit.changes["code"]) == ("manage.py import_course", [None, "lad"])
     course = report.course
     assert (course.license, course.license_url, course.attribution, course.source_url) == (
