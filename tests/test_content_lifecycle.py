@@ -478,3 +478,19 @@ def test_make_run_imports_the_demo_course_once_and_keeps_an_admin_edit(reference
     call_command("import_course", "--if-absent", str(demo), stdout=out)  # second `make run`
     assert "is already there; not imported (--if-absent keeps editors' changes)" in out.getvalue()
     assert Unit.objects.get(key="greetings").title == "Greetings, edited in the admin"
+
+
+def test_an_archived_prerequisite_the_learner_never_completed_counts_as_met(world):
+    # l4 requires l3, which the learner started but never completed; l3 is archived.
+    assert statuses(world)["l4"] == "locked"
+    assert tree_node_remove(node=lesson("l3"), by=BY).archived
+    assert statuses(world) == {"l1": "completed", "l2": "completed", "l4": "available", "l3": "archived"}
+    assert enrollment_detail(world)["next_lesson"] == lesson("l4").pk
+    course_tree = world.get(f"/api/v1/courses/{world.course.pk}/").json()
+    l4 = course_tree["sections"][0]["units"][0]["lessons"][-1]
+    assert (l4["requires"], l4["status"]) == ([], "available")
+    play(world, "l4")
+    assert enrollment_detail(world)["completion_percent"] == 100.0
+    after = history(world)
+    assert after["answers"][: len(world.baseline["answers"])] == world.baseline["answers"]
+    assert after["total_xp"] > world.baseline["total_xp"]
