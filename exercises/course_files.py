@@ -275,6 +275,11 @@ class _Languages:
         self.known = {code.lower(): code for code in Language.objects.values_list("code", flat=True)}
         self.used: set[str] = set()
 
+    def codes(self) -> set[str]:
+        """The codes content may name (a structured prompt's language): the database's and the file's (a file
+        language refused by --no-new-languages is reported once, where the course names it)."""
+        return set(self.known.values()) | set(self.declared)
+
     def resolve(self, code: str, path: Path) -> str | None:
         """The stored code for `code` (tags are case-insensitive), or None after reporting the problem."""
         if code.lower() in self.known:
@@ -388,7 +393,13 @@ def _read_audio(reader: Reader, data: dict, default_language: str | None, langua
 
 
 def _read_exercise(
-    reader: Reader, item: Any, path: Path, seen: dict[str, Path], types: dict[str, ExerciseType], audio_keys: set
+    reader: Reader,
+    item: Any,
+    path: Path,
+    seen: dict[str, Path],
+    types: dict[str, ExerciseType],
+    audio_keys: set,
+    language_codes: set[str],
 ) -> dict | None:
     item = reader.mapping(
         item,
@@ -431,6 +442,7 @@ def _read_exercise(
             answers,
             options=options if (options or kind_for(code).uses_options) else None,
             has_audio=audio_key is not None,
+            languages=language_codes,
         )
         for field_path, messages in errors.items():
             for message in messages:
@@ -462,12 +474,17 @@ def _read_image(reader: Reader, item: dict, path: Path) -> dict:
     name = reader.text(image, "file", image_path, max_length=100)
     if url:
         _check_url(reader, url, (*image_path, "url"))
+    alt = reader.text(image, "alt", image_path, max_length=300)
     if image and not url and not name:
         reader.error(image_path, "give url or file (a name in media storage), and alt.")
-    return {"image": name, "image_url": url, "image_alt": reader.text(image, "alt", image_path, max_length=300)}
+    elif image and not alt.strip():
+        reader.error((*image_path, "alt"), "describe the image for learners who cannot see it (alt text).")
+    return {"image": name, "image_url": url, "image_alt": alt}
 
 
-def _read_tree(reader: Reader, data: dict, audio_keys: set) -> tuple[list[dict], dict[str, list[str]], dict]:
+def _read_tree(
+    reader: Reader, data: dict, audio_keys: set, language_codes: set[str]
+) -> tuple[list[dict], dict[str, list[str]], dict]:
     types = {exercise_type.code: exercise_type for exercise_type in ExerciseType.objects.all()}
     section_keys: dict[str, Path] = {}
     unit_keys: dict[str, Path] = {}
@@ -515,7 +532,15 @@ def _read_tree(reader: Reader, data: dict, audio_keys: set) -> tuple[list[dict],
                     requires[key] = list(required)
                     requires_paths[key] = (*l_path, "requires")
                 exercises = [
-                    _read_exercise(reader, exercise, (*l_path, "exercises", e_index), exercise_keys, types, audio_keys)
+                    _read_exercise(
+                        reader,
+                        exercise,
+                        (*l_path, "exercises", e_index),
+                        exercise_keys,
+                        types,
+                        audio_keys,
+                        language_codes,
+                    )
                     for e_index, exercise in enumerate(reader.sequence(lesson, "exercises", l_path))
                 ]
                 lessons.append(
@@ -606,7 +631,9 @@ def course_document_read(root_node, data: Any, *, allow_new_languages: bool = Tr
     languages = _Languages(reader, declared, allow_new=allow_new_languages)
     plan = _Plan(course=_read_course(reader, data, languages))
     plan.audio = _read_audio(reader, data, plan.course.get("to_language"), languages)
-    plan.sections, plan.requires, _ = _read_tree(reader, data, {audio["key"] for audio in plan.audio})
+    plan.sections, plan.requires, _ = _read_tree(
+        reader, data, {audio["key"] for audio in plan.audio}, languages.codes()
+    )
     if reader.problems:
         raise CourseFileError(reader.problems)
     plan.languages = {code: fields for code, fields in declared.items() if code in languages.used}

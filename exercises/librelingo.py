@@ -460,6 +460,7 @@ class _Converter:
             "key": self._key(unit_key, "cards", word),
             "type": TYPE_CODES["cards"],
             "prompt": f"Which of these is “{word.source[0]}”?",
+            "content": {"prompt": self._asked(word.source[0], in_target=False)},
             "options": options,
             **self._image(word),
         }
@@ -483,6 +484,7 @@ class _Converter:
             "key": self._key(unit_key, "options", phrase),
             "type": TYPE_CODES["options"],
             "prompt": f"Which of these means “{phrase.source[0]}”?",
+            "content": {"prompt": self._asked(phrase.source[0], in_target=False)},
             "options": options,
         }
 
@@ -502,10 +504,18 @@ class _Converter:
             "key": self._key(unit_key, "reverse chips" if reverse else "chips", phrase),
             "type": TYPE_CODES["chips"],
             "prompt": f"Translate “{shown}”",
-            "content": {"tiles": tile_list + self._distractors(solutions[0].split(), pool, tile_list)},
+            "content": {
+                "prompt": self._asked(shown, in_target=reverse),
+                "tiles": tile_list + self._distractors(solutions[0].split(), pool, tile_list),
+            },
             "answers": solutions,
             **self._hints(shown, in_target=reverse),
         }
+
+    def _asked(self, text: str, *, in_target: bool) -> dict:
+        """The structured prompt: the sentence or word asked about, in its language."""
+        language = self.course.target if in_target else self.course.source
+        return {"text": text, "language": language["code"]}
 
     def _distractors(self, solution: list[str], pool: list[list[str]], taken: list[str]) -> list[str]:
         """Chips of the course's other phrases closest to the solution's words (LibreLingo's rule)."""

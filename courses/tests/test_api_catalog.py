@@ -74,10 +74,8 @@ def test_languages_list_active_ones(learner_client):
                 "native_name": "Español",
                 "flag": "🇪🇸",
                 "direction": "ltr",
-                "special_characters": ["ñ", "¿"],
-                "punctuation_letters": [],
                 "is_active": True,
-                "special_characters": [],
+                "special_characters": ["ñ", "¿"],
                 "punctuation_letters": [],
             }
         ],

@@ -6,7 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.tests.factories import StaffFactory
-from exercises.course_files import course_export, course_import
+from exercises.course_files import course_export
+from exercises.course_import import course_import
 from exercises.kinds.widgets import PairListField, TextListField, TextListsField
 from exercises.models import Exercise
 from exercises.play import exercise_play_payload

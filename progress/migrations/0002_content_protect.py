@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('courses', '0008_content_archive'),
-        ('exercises', '0010_content_archive'),
+        ('exercises', '0011_content_archive'),
         ('progress', '0001_initial'),
     ]
 

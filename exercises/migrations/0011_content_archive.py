@@ -8,7 +8,7 @@ from courses.db_triggers import content_revision_trigger_operation
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exercises', '0009_exercise_image'),
+        ('exercises', '0010_exercise_image_alt_text'),
     ]
 
     operations = [
