@@ -1,7 +1,7 @@
 """Time `import_course` on a large course file: first import, no-op re-import, dry run and export (PostgreSQL).
 
-Generates a course file of SECTIONS x UNITS x LESSONS = 500 lessons of 9 exercises each (4,500 exercises, five
-types, options, a prerequisite chain), imports it into a fresh database and prints the wall time of each step,
+Generates a course file of SECTIONS x UNITS x LESSONS = 500 lessons of 9 exercises each (4,500 exercises: the
+exercise kinds' own examples, options included, each lesson requiring the one before), imports it into a fresh database and prints the wall time of each step,
 per round, with the machine's load average (the CPUs may be shared). See bench/README.md.
 
     .venv/bin/python bench/import.py [--rounds 3] [--lessons-per-unit 10]
@@ -19,71 +19,53 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ROOT, admin_connect, django_setup, positive_int
-from bench.populate import generated_exercise
 
 IMPORT_DB = os.environ.get("BENCH_IMPORT_DB", "lingo_bench_import")
-KINDS = ("translate", "multiple_choice", "fill_blank", "sort_words", "match_pairs")
 EXERCISES_PER_LESSON = 9
 
 
-def yaml_text(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def course_file(*, sections: int, units: int, lessons: int) -> str:
-    """A course file in the format export_course writes, built line by line (the generator is not what is timed)."""
-    out = [
-        "format: 1",
-        "course:",
-        "  from_language: en",
-        "  to_language: fr",
-        "  title: Bench import course",
-        "  is_published: true",
-        "sections:",
-    ]
-    n = previous = 0
+    """A course file: every lesson holds EXERCISES_PER_LESSON exercises, the kinds' own examples (those needing no
+    audio file) in turn, and requires the lesson before it. Needs Django set up (the kinds' registry)."""
+    import yaml
+
+    from exercises.kinds import all_kinds
+
+    kinds = [kind for kind in all_kinds() if not kind.needs_audio]
+    n, previous, document_sections = 0, None, []
     for s in range(sections):
-        out += [f"- key: s{s}", f"  title: Section {s}", "  units:"]
+        units_data = []
         for u in range(units):
-            out += [f"  - key: s{s}-u{u}", f"    title: Unit {s}.{u}", "    lessons:"]
-            for lesson in range(lessons):
-                key = f"s{s}-u{u}-l{lesson}"
-                out += [f"    - key: {key}", f"      title: Lesson {key}"]
-                if previous:
-                    out.append(f"      requires: [{previous}]")
-                previous = key
-                out.append("      exercises:")
+            lessons_data = []
+            for number in range(lessons):
+                key = f"s{s}-u{u}-l{number}"
+                exercises = []
                 for position in range(EXERCISES_PER_LESSON):
-                    kind = KINDS[position % len(KINDS)]
-                    content, answers, options = generated_exercise(kind, n)
-                    out += [f"      - key: ex-{n}", f"        type: {kind}", f"        prompt: Exercise {n}"]
-                    if content:
-                        out.append("        content:")
-                        for name, value in content.items():
-                            if isinstance(value, list):
-                                items = ", ".join(
-                                    "[" + ", ".join(yaml_text(v) for v in item) + "]"
-                                    if isinstance(item, list)
-                                    else yaml_text(item)
-                                    for item in value
-                                )
-                                out.append(f"          {name}: [{items}]")
-                            else:
-                                out.append(f"          {name}: {yaml_text(value)}")
-                    if answers:
-                        items = ", ".join(
-                            "[" + ", ".join(yaml_text(v) for v in a) + "]" if isinstance(a, list) else yaml_text(a)
-                            for a in answers
-                        )
-                        out.append(f"        answers: [{items}]")
-                    if options:
-                        out.append("        options:")
-                        for text, correct in options:
-                            out.append(f"        - text: {yaml_text(text)}")
-                            if correct:
-                                out.append("          correct: true")
+                    kind = kinds[position % len(kinds)]
+                    example = kind.example()
+                    exercise = {"key": f"ex-{n}", "type": kind.code, "prompt": f"{example.prompt} ({n})"}
+                    if example.content:
+                        exercise["content"] = example.content
+                    if example.answers:
+                        exercise["answers"] = example.answers
+                    if example.options:
+                        exercise["options"] = [
+                            {"text": text, **({"correct": True} if correct else {})}
+                            for text, correct in example.options
+                        ]
+                    exercises.append(exercise)
                     n += 1
-    return "\n".join(out) + "\n"
+                lesson = {"key": key, "title": f"Lesson {key}", **({"requires": [previous]} if previous else {})}
+                lessons_data.append({**lesson, "exercises": exercises})
+                previous = key
+            units_data.append({"key": f"s{s}-u{u}", "title": f"Unit {s}.{u}", "lessons": lessons_data})
+        document_sections.append({"key": f"s{s}", "title": f"Section {s}", "units": units_data})
+    document = {
+        "format": 1,
+        "course": {"from_language": "en", "to_language": "fr", "title": "Bench import course", "is_published": True},
+        "sections": document_sections,
+    }
+    return yaml.dump(document, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=4096)
 
 
 def fresh_database() -> None:
@@ -106,6 +88,8 @@ def main(argv=None) -> None:
     parser.add_argument("--lessons-per-unit", type=positive_int, default=10)
     args = parser.parse_args(argv)
 
+    fresh_database()
+    django_setup(IMPORT_DB)
     text = course_file(sections=args.sections, units=args.units_per_section, lessons=args.lessons_per_unit)
     lessons = args.sections * args.units_per_section * args.lessons_per_unit
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as handle:
@@ -115,8 +99,6 @@ def main(argv=None) -> None:
         f"Course file: {lessons} lessons, {lessons * EXERCISES_PER_LESSON} exercises, "
         f"{len(text.splitlines()):,} lines, {len(text.encode()) / 1e6:.1f} MB ({path})"
     )
-    fresh_database()
-    django_setup(IMPORT_DB)
     import yaml
     from django.core.management import call_command
     from django.db import connection
