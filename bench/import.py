@@ -1,8 +1,9 @@
 """Time `import_course` on a large course file: first import, no-op re-import, dry run and export (PostgreSQL).
 
 Generates a course file of SECTIONS x UNITS x LESSONS = 500 lessons of 9 exercises each (4,500 exercises: the
-exercise kinds' own examples, options included, each lesson requiring the one before), imports it into a fresh database and prints the wall time of each step,
-per round, with the machine's load average (the CPUs may be shared). See bench/README.md.
+exercise kinds' own examples, options included, each lesson requiring the one before), imports it into a fresh
+database and prints the wall time of each step, per round, with the machine's load average (the CPUs may be
+shared). See bench/README.md.
 
     .venv/bin/python bench/import.py [--rounds 3] [--lessons-per-unit 10]
 """
