@@ -214,7 +214,7 @@ class ImageUpload:
 
 
 @dataclass
-class _Plan:
+class CoursePlan:
     """The validated file, ready to be written (exercises.course_import)."""
 
     course: dict
@@ -610,13 +610,13 @@ def yaml_parse(text: str, *, source: str = ""):
     return node, data
 
 
-def course_file_read(text: str, *, allow_new_languages: bool = True) -> _Plan:
+def course_file_read(text: str, *, allow_new_languages: bool = True) -> CoursePlan:
     """Parse and validate a course file without writing anything; raises CourseFileError."""
     root_node, data = yaml_parse(text)
     return course_document_read(root_node, data, allow_new_languages=allow_new_languages)
 
 
-def course_document_read(root_node, data: Any, *, allow_new_languages: bool = True) -> _Plan:
+def course_document_read(root_node, data: Any, *, allow_new_languages: bool = True) -> CoursePlan:
     """Validate a parsed course file (or a converted course, without a node tree) into a plan; raises
     CourseFileError listing every problem with its place."""
     reader = Reader(root_node)
@@ -629,7 +629,7 @@ def course_document_read(root_node, data: Any, *, allow_new_languages: bool = Tr
         reader.error(("format",), f"this program reads format {FORMAT_VERSION} (got {data.get('format')!r}).")
     declared = _read_languages(reader, data)
     languages = _Languages(reader, declared, allow_new=allow_new_languages)
-    plan = _Plan(course=_read_course(reader, data, languages))
+    plan = CoursePlan(course=_read_course(reader, data, languages))
     plan.audio = _read_audio(reader, data, plan.course.get("to_language"), languages)
     plan.sections, plan.requires, _ = _read_tree(
         reader, data, {audio["key"] for audio in plan.audio}, languages.codes()

@@ -37,7 +37,7 @@ from courses.content import (
 from courses.locks import content_rows_lock, course_pair_lock
 from courses.models import Course, Language, Lesson, LessonPrerequisite, Section, Unit
 from courses.ordering import positions_park
-from exercises.course_files import QUALITIES, CourseFileError, _Plan, course_file_read
+from exercises.course_files import QUALITIES, CourseFileError, CoursePlan, course_file_read
 from exercises.models import AudioFile, Exercise, ExerciseOption, LessonExercise
 
 IMPORT_COMMAND = AuditContext.for_command("import_course")
@@ -103,7 +103,7 @@ class ImportReport:
 
 @transaction.atomic
 def course_import(
-    *, text: str | None = None, plan: _Plan | None = None, by: AuditContext = IMPORT_COMMAND, dry_run: bool = False
+    *, text: str | None = None, plan: CoursePlan | None = None, by: AuditContext = IMPORT_COMMAND, dry_run: bool = False
 ) -> ImportReport:
     """Create or update the course a file (or a converted plan) describes, as one transaction; raises
     CourseFileError. With `dry_run` nothing outside the database is written either (image files); the caller
@@ -117,7 +117,7 @@ def course_import(
 
 
 class _Writer:
-    def __init__(self, plan: _Plan, *, by: AuditContext, dry_run: bool):
+    def __init__(self, plan: CoursePlan, *, by: AuditContext, dry_run: bool):
         self.plan, self.dry_run = plan, dry_run
         self.audit = BulkAudit(by)
         self.report = ImportReport(course=Course())

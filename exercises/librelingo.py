@@ -28,9 +28,9 @@ from exercises.course_files import (
     BCP47_REGEX,
     FORMAT_VERSION,
     CourseFileError,
+    CoursePlan,
     ImageUpload,
     Reader,
-    _Plan,
     course_document_read,
     yaml_parse,
 )
@@ -603,7 +603,7 @@ def librelingo_read(
     image_base_url: str | None = None,
     audio_base_url: str | None = None,
     publish: bool = False,
-) -> _Plan:
+) -> CoursePlan:
     """Read and convert a LibreLingo course directory into a validated import plan; raises CourseFileError
     (a missing course.yaml, a YAML error with its file and line, a language code that is not BCP 47, ...)."""
     root = Path(directory)
