@@ -35,15 +35,16 @@ from exercises.course_files import (
     yaml_parse,
 )
 from exercises.grading import edit_distance
+from exercises.kinds import listen, match_pairs, multiple_choice, sort_words, translate
 
-# LibreLingo challenge type -> exercise type code. Every type code the conversion writes is in this table.
+# LibreLingo challenge type -> the exercise kind it becomes (the codes are the kinds registry's).
 TYPE_CODES = {
-    "cards": "multiple_choice",
-    "options": "multiple_choice",
-    "chips": "sort_words",
-    "shortInput": "translate",
-    "pairing": "match_pairs",
-    "listeningExercise": "listen",
+    "cards": multiple_choice.KIND.code,
+    "options": multiple_choice.KIND.code,
+    "chips": sort_words.KIND.code,
+    "shortInput": translate.KIND.code,
+    "pairing": match_pairs.KIND.code,
+    "listeningExercise": listen.KIND.code,
 }
 # How each challenge names its exercise keys (short, stable).
 KEY_PARTS = {
@@ -53,7 +54,7 @@ KEY_PARTS = {
     "reverse chips": "rchips",
     "shortInput": "input",
     "pairing": "pairs",
-    "listeningExercise": "listen",
+    "listeningExercise": "listening",
 }
 MAX_DISTRACTORS = 3  # multiple choice: the right answer and up to three others
 MAX_PAIRS = 5  # words per match-pairs exercise
