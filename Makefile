@@ -22,7 +22,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py seed
 	$(BIN)/python manage.py import_course --if-absent fixtures/courses/spanish-for-english-speakers.yaml
-	$(BIN)/python manage.py ensure_local_admin
+	$(BIN)/python manage.py ensure_local_admin --url http://127.0.0.1:$(PORT)/admin/
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)

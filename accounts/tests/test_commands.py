@@ -19,6 +19,8 @@ def test_ensure_local_admin_creates_one_superuser_and_prints_working_credentials
     assert admin.email == "admin@example.com"
     assert admin.check_password(password)
 
+    assert "Local admin created for http://127.0.0.1:8000/admin/" in text
+
     again = StringIO()
     call_command("ensure_local_admin", stdout=again)
     assert "already exists" in again.getvalue()
@@ -33,3 +35,9 @@ def test_admin_login_goes_through_allauth_and_works(client):
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+def test_ensure_local_admin_names_the_address_it_was_given():
+    out = StringIO()
+    call_command("ensure_local_admin", "--url", "http://127.0.0.1:8099/admin/", stdout=out)
+    assert "Local admin created for http://127.0.0.1:8099/admin/" in out.getvalue()

@@ -14,8 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--email", default="admin@example.com")
+        parser.add_argument("--url", default="http://127.0.0.1:8000/admin/", help="Where the admin is served.")
 
-    def handle(self, *args, email, **options):
+    def handle(self, *args, email, url, **options):
         if User.objects.filter(is_superuser=True).exists():
             self.stdout.write("A superuser already exists; no local admin created.")
             return
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
         self.stdout.write(
             self.style.SUCCESS(
-                "\n  Local admin created for http://127.0.0.1:8000/admin/\n"
+                f"\n  Local admin created for {url}\n"
                 f"    email:    {email}\n    password: {password}\n"
                 "  (shown once; run `manage.py changepassword` to change it)\n"
             )
