@@ -1,5 +1,6 @@
 """The learner account: email is the login, no username."""
 
+import datetime as dt
 import zoneinfo
 from functools import cache
 
@@ -63,6 +64,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     avatar = models.URLField(max_length=500, blank=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     daily_xp_goal = models.PositiveSmallIntegerField(choices=DailyGoal.choices, default=DailyGoal.REGULAR)
+    # Streak reminders (off by default): one email at reminder_time, local time, when the day's goal is not met.
+    reminders_enabled = models.BooleanField(default=False)
+    reminder_time = models.TimeField(null=True, blank=True)
+    # The next reminder's instant in UTC, kept with the three fields above; the reminder task's index.
+    next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Leaderboards show the learner anonymously to others.
+    hide_from_leaderboards = models.BooleanField(default=False)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=now, editable=False)
@@ -85,6 +93,18 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=models.Q(daily_xp_goal__in=[g.value for g in DailyGoal]),
                 name="user_daily_xp_goal_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(reminders_enabled=False, next_reminder_at__isnull=True)
+                | models.Q(reminders_enabled=True, reminder_time__isnull=False, next_reminder_at__isnull=False),
+                name="user_reminder_scheduled_iff_enabled",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_reminder_at"],
+                condition=models.Q(reminders_enabled=True),
+                name="user_reminder_due_idx",
+            )
         ]
         ordering = ["id"]
 
@@ -98,3 +118,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     def local_date(self, at=None):
         """The learner's calendar date at `at` (default: now) in their own timezone."""
         return localtime(at or now(), self.tz).date()
+
+    def reminder_at(self, day: dt.date) -> dt.datetime:
+        """The instant (UTC) of the reminder of local `day`.
+
+        A reminder time that a DST change skips that day (02:30 when clocks jump from 02:00 to 03:00) is
+        read with the offset before the change, so it falls just after the gap (03:30); one that happens
+        twice (clocks going back) is the first of the two.
+        """
+        return dt.datetime.combine(day, self.reminder_time, tzinfo=self.tz).astimezone(dt.UTC)
+
+    def reminder_due_after(self, after: dt.datetime) -> dt.datetime | None:
+        """The first reminder instant strictly after `after`, or None when reminders are off."""
+        if not self.reminders_enabled or self.reminder_time is None:
+            return None
+        day = localtime(after, self.tz).date() - dt.timedelta(days=1)
+        while (instant := self.reminder_at(day)) <= after:
+            day += dt.timedelta(days=1)
+        return instant

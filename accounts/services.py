@@ -13,7 +13,17 @@ from accounts.profile import profile_changed
 from audit.models import UserActivityLog
 from audit.services import activity_forget_user, activity_record
 
-PROFILE_FIELDS = ("display_name", "avatar", "timezone", "daily_xp_goal")
+PROFILE_FIELDS = (
+    "display_name",
+    "avatar",
+    "timezone",
+    "daily_xp_goal",
+    "reminders_enabled",
+    "reminder_time",
+    "hide_from_leaderboards",
+)
+# A change of any of these moves the next reminder.
+REMINDER_FIELDS = frozenset({"timezone", "reminders_enabled", "reminder_time"})
 
 
 @transaction.atomic
@@ -25,8 +35,12 @@ def user_profile_update(*, user: User, data: dict[str, Any], request=None) -> Us
             changed[field] = [getattr(user, field), data[field]]
             setattr(user, field, data[field])
     if changed:
+        update_fields = [*changed, "updated_at"]
+        if REMINDER_FIELDS & set(changed):
+            user.next_reminder_at = user.reminder_due_after(timezone.now())
+            update_fields.append("next_reminder_at")
         user.full_clean(exclude=["password", "email"])
-        user.save(update_fields=[*changed, "updated_at"])
+        user.save(update_fields=update_fields)
         profile_changed(user=user, fields=set(changed))
         activity_record(
             user=user,
@@ -50,6 +64,9 @@ def user_export(*, user: User, request=None) -> dict[str, Any]:
             "avatar": user.avatar,
             "timezone": user.timezone,
             "daily_xp_goal": user.daily_xp_goal,
+            "reminders_enabled": user.reminders_enabled,
+            "reminder_time": user.reminder_time.isoformat("minutes") if user.reminder_time else None,
+            "hide_from_leaderboards": user.hide_from_leaderboards,
             "created_at": user.created_at.isoformat(),
             "updated_at": user.updated_at.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.tiktok",
     "allauth.headless",
+    "django_celery_beat",
     "config",  # the project package: its management command `health`
     "accounts",
     "audit",
@@ -231,8 +232,19 @@ HEADLESS_FRONTEND_URLS = {
     "socialaccount_login_error": f"{FRONTEND_URL}/account/provider/callback",
 }
 LOGIN_REDIRECT_URL = "/admin/"
+# Console under `make run`; production sets EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST...
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@lingo.local")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "sent-emails"))
+# The public address of this API, for links in emails that are followed without signing in (unsubscribe).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 GOOGLE_CLIENT_ID = env.str("GOOGLE_CLIENT_ID", default="")
 GOOGLE_CLIENT_SECRET = env.str("GOOGLE_CLIENT_SECRET", default="")
@@ -297,6 +309,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CefrLevelEnum": "courses.models.Course.Cefr",
         "LessonSessionStatusEnum": "progress.models.LessonSession.Status",
+        "AchievementKindEnum": "gamification.models.Achievement.Kind",
+        "QuestKindEnum": "gamification.models.QuestTemplate.Kind",
     },
 }
 
@@ -312,6 +326,42 @@ STREAK_FREEZE_EARN_DAYS = env.int("STREAK_FREEZE_EARN_DAYS", default=7)
 STREAK_FREEZE_INITIAL = env.int("STREAK_FREEZE_INITIAL", default=0)
 # Grading: a one-letter typo is forgiven only in words of at least this many letters.
 GRADING_TYPO_MIN_WORD_LENGTH = env.int("GRADING_TYPO_MIN_WORD_LENGTH", default=4)
+
+# --- Leagues, quests, reminders (docs/engagement.md) -----------------------------------------
+# League weeks are UTC weeks starting on LEAGUE_WEEK_START_WEEKDAY (0 = Monday) at LEAGUE_WEEK_START_HOUR.
+LEAGUE_WEEK_START_WEEKDAY = env.int("LEAGUE_WEEK_START_WEEKDAY", default=0)
+LEAGUE_WEEK_START_HOUR = env.int("LEAGUE_WEEK_START_HOUR", default=0)
+LEAGUE_COHORT_SIZE = env.int("LEAGUE_COHORT_SIZE", default=30)
+# Learners whose league results the rollover applies (tier reached, achievements) in one transaction.
+LEAGUE_ROLLOVER_BATCH = env.int("LEAGUE_ROLLOVER_BATCH", default=200)
+QUESTS_PER_DAY = env.int("QUESTS_PER_DAY", default=3)
+# Practice sessions have no completion event yet: their quests are not drawn until this is on.
+QUEST_PRACTICE_ENABLED = env.bool("QUEST_PRACTICE_ENABLED", default=False)
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=200)
+# A reminder whose send failed is tried again on the next runs, up to this many attempts in all.
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=3)
+# How often beat runs the periodic tasks (the default schedules; operators edit them in the admin).
+REMINDER_TASK_EVERY_MINUTES = env.int("REMINDER_TASK_EVERY_MINUTES", default=5)
+LEAGUE_ROLLOVER_TASK_EVERY_MINUTES = env.int("LEAGUE_ROLLOVER_TASK_EVERY_MINUTES", default=15)
+
+# --- Background work (docs/background-work.md) ---------------------------------------------
+# Without a broker (`make run`, tests) tasks run in the calling process, at once.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+CELERY_ENABLE_UTC = True
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Transient errors (database, broker) are retried with exponential backoff up to this many times.
+TASK_MAX_RETRIES = env.int("TASK_MAX_RETRIES", default=5)
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,5 @@
-"""Loading reference data (languages, exercise types, achievements) from fixtures/ without clobbering edits."""
+"""Loading reference data (languages, exercise types, achievements, league tiers, quest templates) from fixtures/
+without clobbering edits."""
 
 from __future__ import annotations
 
@@ -15,7 +16,13 @@ from django.db import transaction
 from audit.services import AuditContext
 from courses.content import content_create, content_update
 
-REFERENCE_FIXTURES = ("languages.yaml", "exercise_types.yaml", "achievements.yaml")
+REFERENCE_FIXTURES = (
+    "languages.yaml",
+    "exercise_types.yaml",
+    "achievements.yaml",
+    "league_tiers.yaml",
+    "quest_templates.yaml",
+)
 # Reference rows are content too: written through the content write path, one audit row per change.
 SEED = AuditContext.for_command("seed")
 

@@ -1,10 +1,12 @@
-"""Rebuild a learner's XP, streak, hearts and achievements from the logs; report and repair drift.
+"""Rebuild a learner's XP, streak, hearts, achievements and weekly league XP from the logs; report and repair drift.
 
-The logs are the truth: completed LessonSessions (XP, local day, perfect, whether it finished the course),
-UserAchievement unlocks (XP, local day), UserHeartsLog (balance after each change) and UserLessonProgress
-(lessons completed). Every aggregate (LearnerStats, UserDailyXP, UserCourse XP, UserAchievement progress)
-is a function of them, computed with the same rules the services use. None depends on the course content
-as it is now (completion percentages are derived on read), so archiving or adding content never drifts.
+The logs are the truth: completed LessonSessions (XP, time, local day, perfect, whether it finished the course),
+UserAchievement unlocks (XP, time, local day), completed UserQuests (reward XP and freezes given, time, local
+day), UserHeartsLog (balance after each change), UserLessonProgress (lessons completed) and applied league
+results. Every aggregate (LearnerStats, UserDailyXP, UserCourse XP, UserAchievement progress, a league
+membership's weekly XP) is a function of them, computed with the same rules the services use. None depends on the
+course content as it is now (completion percentages are derived on read), so archiving or adding content never
+drifts. A day's best run of right answers is not rebuilt (it would need every answer replayed).
 """
 
 from __future__ import annotations
@@ -19,8 +21,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from gamification import rules
-from gamification.models import Achievement, LearnerStats, UserAchievement, UserDailyXP, UserHeartsLog
-from gamification.services import achievement_metric, daily_xp_add, learner_stats_lock
+from gamification.models import (
+    Achievement,
+    LeagueMembership,
+    LeagueWeek,
+    LearnerStats,
+    UserAchievement,
+    UserDailyXP,
+    UserHeartsLog,
+    UserQuest,
+)
+from gamification.services import XpEvent, achievement_metric, achievements_evaluate, learner_stats_lock
 from progress.models import LessonSession, UserCourse, UserLessonProgress
 
 
@@ -46,30 +57,47 @@ def _plain(value):
 @dataclass
 class Expected:
     stats: dict[str, Any]
-    daily: dict[dt.date, tuple[int, int]]  # date -> (xp, lessons completed)
+    daily: dict[dt.date, tuple[int, int, int]]  # date -> (xp, lessons completed, perfect lessons)
     courses: dict[int, int]  # course id -> course XP
     hearts: int
     hearts_problem: str | None
+    league_xp: dict[dt.date, int]  # league week -> XP earned in it
 
 
 def _expected(user) -> Expected:
     sessions = list(
         LessonSession.objects.filter(user=user, status=LessonSession.Status.COMPLETED).values_list(
-            "course_id", "xp_awarded", "completed_on", "is_perfect", "completed_course"
+            "course_id", "xp_awarded", "completed_on", "is_perfect", "completed_course", "finished_at"
         )
     )
     unlocks = list(
-        UserAchievement.objects.filter(user=user, unlocked_at__isnull=False).values_list("xp_awarded", "unlocked_on")
+        UserAchievement.objects.filter(user=user, unlocked_at__isnull=False).values_list(
+            "xp_awarded", "unlocked_on", "unlocked_at"
+        )
     )
-    daily: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
+    quests = list(
+        UserQuest.objects.filter(user=user, completed_at__isnull=False).values_list(
+            "reward_xp", "date", "completed_at", "freezes_given"
+        )
+    )
+    daily: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0])
     course_xp: dict[int, int] = defaultdict(int)
-    for course_id, xp, day, *_ in sessions:
+    league_xp: dict[dt.date, int] = defaultdict(int)
+    for course_id, xp, day, perfect, _, at in sessions:
         daily[day][0] += xp
         daily[day][1] += 1
+        daily[day][2] += int(perfect)
         course_xp[course_id] += xp
-    for xp, day in unlocks:
+        league_xp[rules.league_week(at).start] += xp
+    for xp, day, at in unlocks:
         daily[day][0] += xp
-    streak = rules.streak_replay([day for _, _, day, *_ in sessions])
+        league_xp[rules.league_week(at).start] += xp
+    freezes_granted: dict[dt.date, int] = defaultdict(int)
+    for xp, day, at, freezes in quests:
+        daily[day][0] += xp
+        league_xp[rules.league_week(at).start] += xp
+        freezes_granted[day] += freezes
+    streak = rules.streak_replay([day for _, _, day, *_ in sessions], freezes_granted=freezes_granted)
     lessons_completed = UserLessonProgress.objects.filter(user=user, status=UserLessonProgress.Status.COMPLETED)
 
     # In id order: ids are taken under the learner's lock, so they follow the order of the changes.
@@ -81,21 +109,29 @@ def _expected(user) -> Expected:
             problem = f"hearts log does not add up: running total {running} but balance_after {balance}"
             running = balance
         hearts = balance
+    results = LeagueMembership.objects.filter(user=user, applied_at__isnull=False).values_list(
+        "tier__order", "next_tier__order", "rank", "cohort__member_count"
+    )
+    best_tier = max((max(order, next_order) for order, next_order, _, _ in results), default=0)
+    first_places = sum(1 for _, _, rank, size in results if rank == 1 and size > 1)
     return Expected(
         stats={
-            "total_xp": sum(xp for _, xp, *_ in sessions) + sum(xp for xp, _ in unlocks),
+            "total_xp": sum(x for _, x, *_ in sessions) + sum(x for x, *_ in unlocks) + sum(x for x, *_ in quests),
             "current_streak": streak.current,
             "longest_streak": streak.longest,
             "last_active_date": streak.last_active_date,
             "streak_freezes": streak.freezes,
             "lessons_completed": lessons_completed.count(),
-            "perfect_lessons": sum(1 for *_, perfect, _ in sessions if perfect),
-            "courses_completed": sum(1 for *_, completed_course in sessions if completed_course),
+            "perfect_lessons": sum(1 for _, _, _, perfect, _, _ in sessions if perfect),
+            "courses_completed": sum(1 for _, _, _, _, completed_course, _ in sessions if completed_course),
+            "league_best_tier": best_tier,
+            "league_first_places": first_places,
         },
-        daily={day: (xp, lessons) for day, (xp, lessons) in daily.items()},
+        daily={day: tuple(values) for day, values in daily.items()},
         courses=dict(course_xp),
         hearts=hearts,
         hearts_problem=problem,
+        league_xp=dict(league_xp),
     )
 
 
@@ -117,13 +153,29 @@ def learner_progress_recalculate(*, user, fix: bool = False, now: dt.datetime | 
         stored_daily = {row.date: row for row in UserDailyXP.objects.filter(user=user)}
         for day in sorted(set(stored_daily) | set(expected.daily)):
             row = stored_daily.get(day)
-            xp, lessons = expected.daily.get(day, (0, 0))
+            xp, lessons, perfect = expected.daily.get(day, (0, 0, 0))
             drift.add(f"daily_xp[{day.isoformat()}]", row.xp if row else 0, xp)
             drift.add(f"daily_lessons[{day.isoformat()}]", row.lessons_completed if row else 0, lessons)
+            drift.add(f"daily_perfect_lessons[{day.isoformat()}]", row.perfect_lessons if row else 0, perfect)
 
         enrollments = {e.course_id: e for e in UserCourse.objects.filter(user=user)}
         for course_id, enrollment in enrollments.items():
             drift.add(f"course[{course_id}].xp", enrollment.xp, expected.courses.get(course_id, 0))
+
+        memberships = {m.week_id: m for m in LeagueMembership.objects.filter(user=user)}
+        # Weeks with XP count only where leagues ran (the week has a row: someone joined it).
+        league_weeks = set(LeagueWeek.objects.filter(start__in=expected.league_xp).values_list("start", flat=True))
+        for week in sorted(set(memberships) | {w for w, xp in expected.league_xp.items() if xp and w in league_weeks}):
+            membership, xp = memberships.get(week), expected.league_xp.get(week, 0)
+            if membership is None:
+                drift.problems.append(f"league week {week.isoformat()}: {xp} XP earned but no league membership")
+            elif membership.rank is not None and membership.weekly_xp != xp:
+                drift.problems.append(
+                    f"league week {week.isoformat()}: weekly XP {membership.weekly_xp}, expected {xp}; "
+                    "the week is closed, its results are kept"
+                )
+            else:
+                drift.add(f"league[{week.isoformat()}].weekly_xp", membership.weekly_xp, xp)
 
         metrics = LearnerStats(**dict(expected.stats.items()))
         rows = {row.achievement_id: row for row in UserAchievement.objects.filter(user=user)}
@@ -138,32 +190,39 @@ def learner_progress_recalculate(*, user, fix: bool = False, now: dt.datetime | 
 
         if fix and drift.changes:
             _repair(
-                user=user, stats=stats, expected=expected, stored_daily=stored_daily, enrollments=enrollments, now=now
+                user=user,
+                stats=stats,
+                expected=expected,
+                stored_daily=stored_daily,
+                enrollments=enrollments,
+                memberships=memberships,
+                now=now,
             )
     return drift
 
 
-def _repair(*, user, stats, expected: Expected, stored_daily, enrollments, now) -> None:
-    from gamification.services import achievements_evaluate
-
+def _repair(*, user, stats, expected: Expected, stored_daily, enrollments, memberships, now) -> None:
     for name, value in expected.stats.items():
         setattr(stats, name, value)
     if stats.hearts != expected.hearts:
         stats.hearts, stats.hearts_updated_at = expected.hearts, now
     for day in set(stored_daily) | set(expected.daily):
-        xp, lessons = expected.daily.get(day, (0, 0))
+        xp, lessons, perfect = expected.daily.get(day, (0, 0, 0))
         row = stored_daily.get(day)
         if row is None:
-            UserDailyXP.objects.create(user=user, date=day, xp=xp, lessons_completed=lessons, goal=user.daily_xp_goal)
-        elif (row.xp, row.lessons_completed) != (xp, lessons):
-            UserDailyXP.objects.filter(pk=row.pk).update(xp=xp, lessons_completed=lessons)
+            UserDailyXP.objects.create(
+                user=user, date=day, xp=xp, lessons_completed=lessons, perfect_lessons=perfect, goal=user.daily_xp_goal
+            )
+        elif (row.xp, row.lessons_completed, row.perfect_lessons) != (xp, lessons, perfect):
+            UserDailyXP.objects.filter(pk=row.pk).update(xp=xp, lessons_completed=lessons, perfect_lessons=perfect)
     for course_id, enrollment in enrollments.items():
         UserCourse.objects.filter(pk=enrollment.pk).update(xp=expected.courses.get(course_id, 0))
+    for week, membership in memberships.items():
+        xp = expected.league_xp.get(week, 0)
+        if membership.rank is None and membership.weekly_xp != xp:
+            LeagueMembership.objects.filter(pk=membership.pk).update(weekly_xp=xp)
     stats.save()
-    # Progress and missing unlocks go through the normal rule, so a repaired unlock pays its XP once.
-    before = stats.total_xp
-    day = user.local_date(now)
-    achievements_evaluate(stats=stats, user=user, now=now, day=day)
-    if stats.total_xp != before:
-        stats.save(update_fields=["total_xp", "updated_at"])
-        daily_xp_add(user=user, day=day, xp=stats.total_xp - before, lessons=0)
+    # Progress and missing unlocks go through the normal rule and the XP path, so a repaired unlock pays its XP
+    # once, to the total, today and this week's league.
+    achievements_evaluate(event=XpEvent(stats=stats, user=user, now=now, day=user.local_date(now)))
+    stats.save()

@@ -1,4 +1,4 @@
-"""The learning rules as pure functions of stored state and time: hearts regeneration and streaks.
+"""The learning rules as pure functions of stored state and time: hearts, streaks, league weeks and zones, quests.
 
 Services apply them under the learner's row lock; recalculate_progress replays them over the logs,
 so both always agree.
@@ -7,7 +7,11 @@ so both always agree.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import random
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
@@ -92,10 +96,89 @@ def streak_as_of(streak: Streak, today: dt.date) -> int:
     return streak.current if missed <= streak.freezes else 0
 
 
-def streak_replay(days: list[dt.date], *, initial_freezes: int | None = None) -> Streak:
-    """The streak a learner has after completing lessons on exactly these local days."""
+def streak_replay(
+    days: list[dt.date], *, initial_freezes: int | None = None, freezes_granted: dict[dt.date, int] | None = None
+) -> Streak:
+    """The streak a learner has after completing lessons on exactly these local days.
+
+    `freezes_granted` are freezes given on a day by other means (quest rewards), after that day's lesson.
+    """
     freezes = settings.STREAK_FREEZE_INITIAL if initial_freezes is None else initial_freezes
+    granted = freezes_granted or {}
     streak = Streak(0, 0, None, freezes)
-    for day in sorted(set(days)):
-        streak = streak_after_lesson(streak, day).streak
+    lesson_days = set(days)
+    for day in sorted(lesson_days | set(granted)):
+        if day in lesson_days:
+            streak = streak_after_lesson(streak, day).streak
+        if granted.get(day):
+            stock = min(streak.freezes + granted[day], settings.STREAK_FREEZE_MAX)
+            streak = Streak(streak.current, streak.longest, streak.last_active_date, stock)
     return streak
+
+
+def longest_correct_run(history: Sequence[tuple[Any, bool]]) -> int:
+    """The longest run of right answers, one after the other, in a session's (exercise, correct) history."""
+    best = run = 0
+    for _, correct in history:
+        run = run + 1 if correct else 0
+        best = max(best, run)
+    return best
+
+
+# --- Leagues --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeagueWeekBounds:
+    start: dt.date  # the week's key
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+def league_week(at: dt.datetime) -> LeagueWeekBounds:
+    """The UTC league week holding `at`: from LEAGUE_WEEK_START_WEEKDAY at LEAGUE_WEEK_START_HOUR, seven days."""
+    hour = dt.timedelta(hours=settings.LEAGUE_WEEK_START_HOUR)
+    shifted = at.astimezone(dt.UTC) - hour
+    start = shifted.date() - dt.timedelta(days=(shifted.weekday() - settings.LEAGUE_WEEK_START_WEEKDAY) % 7)
+    starts_at = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC) + hour
+    return LeagueWeekBounds(start, starts_at, starts_at + dt.timedelta(days=7))
+
+
+def league_week_starting(start: dt.date) -> LeagueWeekBounds | None:
+    """The league week that starts on `start`, or None when no week starts that day."""
+    if start.weekday() != settings.LEAGUE_WEEK_START_WEEKDAY:
+        return None
+    starts_at = dt.datetime.combine(start, dt.time(settings.LEAGUE_WEEK_START_HOUR), tzinfo=dt.UTC)
+    return LeagueWeekBounds(start, starts_at, starts_at + dt.timedelta(days=7))
+
+
+PROMOTION, SAFE, DEMOTION = "promotion", "safe", "demotion"
+
+
+def league_zone(*, rank: int, size: int, promote: int, demote: int, has_higher: bool, has_lower: bool) -> str:
+    """Where `rank` (1 = first) of a cohort of `size` stands: the top `promote` move up (when there is a tier
+    above), the bottom `demote` of those not promoted move down (when there is a tier below), the rest stay."""
+    promote = promote if has_higher else 0
+    demote = demote if has_lower else 0
+    if rank <= promote:
+        return PROMOTION
+    if rank > max(size - demote, promote):
+        return DEMOTION
+    return SAFE
+
+
+# --- Quests ---------------------------------------------------------------------------------------
+
+
+def quest_draw(templates: Sequence[Any], *, user_id: int, day: dt.date, count: int) -> list[Any]:
+    """`count` templates of different kinds for a learner's day, the same on every call and in every process.
+
+    Templates need `code` and `kind`. The seed is a hash of (learner, date), not Python's salted hash().
+    """
+    by_kind: dict[str, list[Any]] = {}
+    for template in sorted(templates, key=lambda t: t.code):
+        by_kind.setdefault(template.kind, []).append(template)
+    digest = hashlib.sha256(f"{user_id}:{day.isoformat()}".encode()).digest()
+    rng = random.Random(int.from_bytes(digest[:8], "big"))
+    kinds = rng.sample(sorted(by_kind), min(count, len(by_kind)))
+    return [rng.choice(by_kind[kind]) for kind in kinds]

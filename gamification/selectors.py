@@ -1,4 +1,4 @@
-"""Reads of the learner's gamification state: stats, XP history, achievements (constant queries)."""
+"""Reads of the learner's gamification state: stats, XP history, achievements, league, quests (constant queries)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,16 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from gamification import rules
-from gamification.models import Achievement, LearnerStats, UserAchievement, UserDailyXP
+from gamification import leagues, quests, rules
+from gamification.models import (
+    Achievement,
+    LeagueMembership,
+    LeagueTier,
+    LearnerStats,
+    UserAchievement,
+    UserDailyXP,
+    UserQuest,
+)
 
 
 def learner_stats(*, user) -> LearnerStats:
@@ -99,3 +107,125 @@ def achievement_list_for_learner(*, user) -> list[AchievementProgress]:
             )
         )
     return result
+
+
+# --- leagues ---------------------------------------------------------------------------------------
+
+ANONYMOUS_NAME = "Anonymous learner"
+DEFAULT_NAME = "Learner"
+
+
+@dataclass
+class LeagueStandingRow:
+    rank: int
+    display_name: str
+    avatar: str | None
+    weekly_xp: int
+    zone: str
+    is_me: bool
+    anonymous: bool
+
+
+@dataclass
+class LeagueStanding:
+    week: rules.LeagueWeekBounds
+    time_left_seconds: int
+    tier: LeagueTier | None
+    joined: bool
+    cohort_number: int | None
+    cohort_capacity: int | None
+    members: list[LeagueStandingRow]
+    me: LeagueStandingRow | None
+
+
+def _remembered_tier(*, user, before, tiers: list[LeagueTier]) -> LeagueTier | None:
+    """The tier a learner who has not joined this week's league will play in (their last week's outcome; if that
+    week is not ranked yet, the tier they played in)."""
+    previous = LeagueMembership.objects.filter(user=user, week_id__lt=before).order_by("-week_id").first()
+    tier_id = (previous.next_tier_id or previous.tier_id) if previous else None
+    by_id = {tier.pk: tier for tier in tiers}
+    return by_id.get(tier_id) if tier_id else (tiers[0] if tiers else None)
+
+
+def me_league(*, user, now: dt.datetime | None = None) -> LeagueStanding:
+    """`me/league/`: this week's cohort ranked live, with zones, or the learner's tier before they join (3 queries).
+
+    Learners hidden from leaderboards appear to others without name or avatar.
+    """
+    now = now or timezone.now()
+    week = rules.league_week(now)
+    time_left = max(int((week.ends_at - now).total_seconds()), 0)
+    tiers = leagues.tiers_in_order()
+    mine = LeagueMembership.objects.filter(user=user, week_id=week.start).select_related("cohort").first()
+    if mine is None:
+        tier = _remembered_tier(user=user, before=week.start, tiers=tiers)
+        return LeagueStanding(week, time_left, tier, False, None, None, [], None)
+    tier = next(t for t in tiers if t.pk == mine.tier_id)
+    index = tiers.index(tier)
+    members = list(
+        leagues.cohort_ranking(LeagueMembership.objects.filter(cohort_id=mine.cohort_id))
+        .select_related("user")
+        .only(
+            "user_id",
+            "weekly_xp",
+            "xp_reached_at",
+            "joined_at",
+            "user__display_name",
+            "user__avatar",
+            "user__hide_from_leaderboards",
+        )
+    )
+    rows, me = [], None
+    for rank, member in enumerate(members, start=1):
+        is_me = member.user_id == user.pk
+        anonymous = member.user.hide_from_leaderboards and not is_me
+        row = LeagueStandingRow(
+            rank=rank,
+            display_name=ANONYMOUS_NAME if anonymous else (member.user.display_name or DEFAULT_NAME),
+            avatar=None if anonymous else (member.user.avatar or None),
+            weekly_xp=member.weekly_xp,
+            zone=rules.league_zone(
+                rank=rank,
+                size=len(members),
+                promote=tier.promote_count,
+                demote=tier.demote_count,
+                has_higher=index + 1 < len(tiers),
+                has_lower=index > 0,
+            ),
+            is_me=is_me,
+            anonymous=anonymous,
+        )
+        rows.append(row)
+        me = row if is_me else me
+    return LeagueStanding(week, time_left, tier, True, mine.cohort.number, mine.cohort.capacity, rows, me)
+
+
+def league_history(*, user):
+    """The learner's closed league weeks, latest first."""
+    return (
+        LeagueMembership.objects.filter(user=user, rank__isnull=False)
+        .select_related("tier", "next_tier", "cohort")
+        .order_by("-week_id")
+    )
+
+
+# --- quests ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class DayQuests:
+    date: dt.date
+    resets_at: dt.datetime
+    quests: list[UserQuest]
+
+
+def me_quests(*, user, now: dt.datetime | None = None) -> DayQuests:
+    """`me/quests/`: today's quests (the stored ones, or the draw they will be) with their progress, read from the
+    day's row (2 or 3 queries)."""
+    now = now or timezone.now()
+    today = user.local_date(now)
+    day_quests = quests.quests_of_day(user=user, day=today, create=False)
+    if day_quests:
+        quests.with_progress(day_quests, UserDailyXP.objects.filter(user=user, date=today).first())
+    tomorrow = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=user.tz)
+    return DayQuests(date=today, resets_at=tomorrow.astimezone(dt.UTC), quests=day_quests)

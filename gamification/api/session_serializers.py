@@ -5,6 +5,7 @@ import json
 from rest_framework import serializers
 
 from exercises.api.serializers import AnswerField, PlayImageSerializer
+from gamification.api.engagement_serializers import QuestSerializer
 from gamification.models import Achievement
 from progress.models import LessonSession
 
@@ -136,6 +137,7 @@ class CompletionXpSerializer(serializers.Serializer):
     lesson = serializers.IntegerField()
     perfect_bonus = serializers.IntegerField()
     achievements = serializers.IntegerField()
+    quests = serializers.IntegerField()
 
 
 class CompletionCourseSerializer(serializers.Serializer):
@@ -179,6 +181,7 @@ class CompletionSerializer(serializers.Serializer):
     today = DayXpSerializer()
     hearts = HeartsSerializer()
     achievements_unlocked = UnlockedAchievementSerializer(many=True)
+    quests = QuestSerializer(many=True, help_text="Today's quests as they stand after this completion.")
 
 
 class StatsStreakSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from exercises.play import exercise_play_payload
 from exercises.selectors import lesson_exercises_for_play
 from gamification import selectors, services
+from gamification.api.engagement_serializers import QuestSerializer
 from gamification.api.session_serializers import (
     AnswerInputSerializer,
     AnswerResultSerializer,
@@ -158,11 +159,12 @@ class LessonSessionCompleteView(APIView):
             done = services.lesson_session_complete(user=request.user, session_id=pk, request=request)
             return status.HTTP_200_OK, {
                 "session": LessonSessionSerializer(done.session).data,
-                "xp_awarded": done.lesson_xp + done.bonus_xp + done.achievement_xp,
+                "xp_awarded": done.lesson_xp + done.bonus_xp + done.outcome.achievement_xp + done.outcome.quest_xp,
                 "xp": {
                     "lesson": done.lesson_xp,
                     "perfect_bonus": done.bonus_xp,
-                    "achievements": done.achievement_xp,
+                    "achievements": done.outcome.achievement_xp,
+                    "quests": done.outcome.quest_xp,
                 },
                 "score": done.score,
                 "perfect": done.perfect,
@@ -196,6 +198,7 @@ class LessonSessionCompleteView(APIView):
                     }
                     for row in done.unlocked
                 ],
+                "quests": QuestSerializer(done.outcome.quests, many=True).data,
             }
 
         return _idempotent_response(request, produce)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gamification.api import session_views, views
+from gamification.api import engagement_views, session_views, views
 
 urlpatterns: list = [
     # Catalog reference data (content issue).
@@ -17,4 +17,13 @@ urlpatterns: list = [
     path("me/stats/", session_views.MeStatsView.as_view(), name="me-stats"),
     path("me/xp-history/", session_views.MeXpHistoryView.as_view(), name="me-xp-history"),
     path("me/achievements/", session_views.MeAchievementsView.as_view(), name="me-achievements"),
+    # Leagues, quests, reminders.
+    path("me/league/", engagement_views.MeLeagueView.as_view(), name="me-league"),
+    path("me/league/history/", engagement_views.MeLeagueHistoryView.as_view(), name="me-league-history"),
+    path("me/quests/", engagement_views.MeQuestsView.as_view(), name="me-quests"),
+    path(
+        "reminders/unsubscribe/",
+        engagement_views.RemindersUnsubscribeView.as_view(),
+        name="reminders-unsubscribe",
+    ),
 ]

@@ -1,4 +1,4 @@
-"""manage.py seed: load reference data (languages, exercise types, achievements) idempotently."""
+"""manage.py seed: load reference data (languages, exercise types, achievements, league tiers, quest templates)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -9,7 +9,8 @@ from courses.reference_data import ReferenceDataError, reference_data_load
 
 class Command(BaseCommand):
     help = (
-        "Load languages, exercise types and achievements from fixtures/. Never duplicates; keeps edits unless --force."
+        "Load languages, exercise types, achievements, league tiers and quest templates from fixtures/. Never "
+        "duplicates; keeps edits unless --force."
     )
 
     def add_arguments(self, parser):
