@@ -24,7 +24,10 @@ from conftest import app_reauthenticate
 from courses.selectors import course_lessons
 from courses.tests.factories import CourseFactory
 from exercises.models import ExerciseType
-from gamification.models import Achievement, UserAchievement, UserDailyXP
+from gamification.leagues import league_xp_add
+from gamification.models import Achievement, QuestTemplate, UserAchievement, UserDailyXP
+from gamification.rules import league_week
+from gamification.services import league_rollover
 from progress.models import LessonSession, UserExerciseInteraction
 from tests.conftest import play, token_client
 
@@ -55,17 +58,23 @@ BUDGETS = {  # queries besides AUTH; in tests every atomic block adds SAVEPOINT 
     "GET me/xp-history/": AUTH + 1,
     "GET me/achievements/": AUTH + 2,
     "GET me/activity/": AUTH + 2,
-    "GET me/export/": AUTH + 14,  # one query per section, the activity log included
+    "GET me/export/": AUTH + 17,  # one query per section, the activity log included
+    "GET me/league/": AUTH + 3,
+    "GET me/league/history/": AUTH + 2,  # the count and the page
+    "GET me/quests/": AUTH + 2,  # the day's quests and the day's row (their progress)
     "POST lessons/{id}/sessions/": AUTH + 19,
     "POST sessions/{id}/answers/": AUTH + 7,
-    "POST sessions/{id}/complete/": AUTH + 19,
-    "PATCH me/": AUTH + 7,
+    # Completion: the day's row in one statement (an upsert), the achievements with the learner's rows of them in
+    # one; XP to the course and to this week's league membership; the day's quests.
+    "POST sessions/{id}/complete/": AUTH + 20,
+    # The profile's check constraints are validated by a query each (SAVEPOINT, SELECT, RELEASE in tests).
+    "PATCH me/": AUTH + 10,
     # Completion is derived on read (progress.selectors), so enrolling reads no lesson counts.
     "POST enrollments/": AUTH + 11,
     "DELETE enrollments/{id}/": AUTH + 7,
     # Deleting the account: one statement per table of the learner's data (Django's cascade), whatever its size;
     # on PostgreSQL two more tell the audit tables' append-only trigger that this transaction may redact them.
-    "DELETE me/": AUTH + 30 + (2 if connection.vendor == "postgresql" else 0),
+    "DELETE me/": AUTH + 33 + (2 if connection.vendor == "postgresql" else 0),
 }
 
 SIZES = {
@@ -112,12 +121,20 @@ def world(request, reference_data):
     size = SIZES[request.param]
     sections, units, lessons_per_unit = size["course"]
     course = generate_course(sections=sections, units_per_section=units, lessons_per_unit=lessons_per_unit)
+    # Three quests the measured completion moves on without finishing them, whatever the day's draw.
+    QuestTemplate.objects.update(is_active=False)
+    for kind in (QuestTemplate.Kind.EARN_XP, QuestTemplate.Kind.COMPLETE_LESSONS, QuestTemplate.Kind.PERFECT_LESSONS):
+        QuestTemplate.objects.create(code=f"q-{kind}", name=kind, kind=kind, target=10**6, reward="xp", reward_xp=1)
     lessons = list(course_lessons(course=course))
     client = token_client(UserFactory())
     enrolled = client.post("/api/v1/enrollments/", {"course": course.pk})
     assert enrolled.status_code == 201
     completed = [play(client, lesson)["id"] for lesson in lessons[: size["played"]]]
     add_history(client.user, course, size["history"])
+    # A closed league week last week, so the history has a page to read.
+    last_week = timezone.now() - dt.timedelta(days=7)
+    league_xp_add(user=client.user, xp=40, now=last_week)
+    league_rollover(week=league_week(last_week).start)
     # Every badge already earned, so the measured completion unlocks none in either world.
     UserAchievement.objects.bulk_create(
         UserAchievement(
@@ -180,6 +197,9 @@ def test_every_learner_endpoint_keeps_its_budget(world):
     measure("GET me/achievements/", "get", "/api/v1/me/achievements/")
     measure("GET me/activity/", "get", "/api/v1/me/activity/")
     measure("GET me/export/", "get", "/api/v1/me/export/")
+    measure("GET me/league/", "get", "/api/v1/me/league/")
+    measure("GET me/league/history/", "get", "/api/v1/me/league/history/")
+    measure("GET me/quests/", "get", "/api/v1/me/quests/")
 
     session = measure("POST lessons/{id}/sessions/", "post", f"/api/v1/lessons/{world['next_lesson'].pk}/sessions/")
     session_id = session.json()["id"]

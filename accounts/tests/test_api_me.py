@@ -39,9 +39,15 @@ def test_signup_returns_a_session_token_that_authenticates_the_api(api_client):
         "avatar",
         "timezone",
         "daily_xp_goal",
+        "reminders_enabled",
+        "reminder_time",
+        "next_reminder_at",
+        "hide_from_leaderboards",
         "created_at",
         "updated_at",
     }
+    assert (body["reminders_enabled"], body["reminder_time"], body["next_reminder_at"]) == (False, None, None)
+    assert body["hide_from_leaderboards"] is False
 
 
 def test_api_without_credentials_is_401(api_client):

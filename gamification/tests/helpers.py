@@ -24,3 +24,13 @@ def play_lesson(user, lesson, *, wrong: int = 0, now=None):
             user=user, session_id=start.session.pk, exercise_id=exercise_id, answer=RIGHT, now=now
         )
     return services.lesson_session_complete(user=user, session_id=start.session.pk, now=now)
+
+
+def earn_xp(user, xp: int, *, now, **activity):
+    """XP from a learning event (no lesson), through the real XP path, in its own transaction."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        stats = services.learner_stats_lock(user=user)
+        event = services.XpEvent(stats=stats, user=user, now=now, day=user.local_date(now))
+        return services.learning_event_record(event=event, xp=xp, activity=services.DayActivity(**activity))

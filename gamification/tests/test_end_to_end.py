@@ -73,7 +73,7 @@ def test_sign_up_enroll_play_and_complete(api_client):
     assert done.status_code == 200, done.content
     result = done.json()
     # 10 lesson XP, no perfect bonus (one mistake), 5 XP for the first-lesson achievement.
-    assert result["xp"] == {"lesson": 10, "perfect_bonus": 0, "achievements": 5}
+    assert result["xp"] == {"lesson": 10, "perfect_bonus": 0, "achievements": 5, "quests": 0}
     assert result["xp_awarded"] == 15
     assert result["score"] == 50
     assert result["perfect"] is False
