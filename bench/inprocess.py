@@ -24,14 +24,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import BENCH_DB, django_setup, positive_int
 
 API = "/api/v1"
-ENDPOINTS = ["floor", "me", "tree", "tree_big", "lesson", "stats", "answer"]
+ENDPOINTS = ["floor", "me", "tree", "tree_big", "lesson", "stats", "answer", "complete", "league", "quests"]
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", default=BENCH_DB)
     parser.add_argument(
-        "--requests", type=positive_int, default=400, help="timed requests per endpoint (answers: / 10)"
+        "--requests", type=positive_int, default=400, help="timed requests per endpoint (answers, completions: / 10)"
     )
     parser.add_argument("--endpoints", nargs="+", default=ENDPOINTS, choices=ENDPOINTS)
     parser.add_argument("--profile", choices=ENDPOINTS, help="print a cProfile of this endpoint")
@@ -56,6 +56,8 @@ def main(argv=None) -> None:
         "tree_big": f"{API}/courses/{data['big_course']}/",
         "lesson": f"{API}/lessons/{data['flow_lessons'][0]}/",
         "stats": f"{API}/me/stats/",
+        "league": f"{API}/me/league/",
+        "quests": f"{API}/me/quests/",
     }
 
     def get(name: str) -> float:
@@ -76,20 +78,27 @@ def main(argv=None) -> None:
         assert response.status_code == 200, response.content
         return elapsed
 
-    def answer_lesson() -> list[float]:
-        """Start the 10-exercise lesson, time each right answer, complete it."""
+    def answer_lesson() -> tuple[list[float], float]:
+        """Start the 10-exercise lesson, time each right answer and the completion."""
         session = start()
         timings = [answer(session, exercise) for exercise in session["exercises"]]
-        assert client.post(f"{API}/sessions/{session['id']}/complete/").status_code == 200
-        return timings
+        started = time.perf_counter()
+        response = client.post(f"{API}/sessions/{session['id']}/complete/")
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200, response.content
+        return timings, elapsed
 
     def run(name: str, count: int) -> list[float]:
         if name == "answer":
-            return [t for _ in range(max(1, count // 10)) for t in answer_lesson()]
+            return [t for _ in range(max(1, count // 10)) for t in answer_lesson()[0]]
+        if name == "complete":
+            return [answer_lesson()[1] for _ in range(max(1, count // 10))]
         return [get(name) for _ in range(count)]
 
     def statements_of(name: str) -> list[str]:
         """The SQL one request sends, BEGIN and COMMIT included (an answer: the first of a started lesson)."""
+        if name == "complete":
+            return []
         session = start() if name == "answer" else None
         with CaptureQueriesContext(connection) as captured:
             answer(session, session["exercises"][0]) if session else get(name)

@@ -5,7 +5,8 @@
 Creates the database (BENCH_DB, default lingo_bench) if needed, migrates, seeds the reference data,
 imports the demo course, generates a course of 5 x 4 x 10 = 200 lessons, then writes learners with their
 enrollments, lesson sessions, lesson progress, answers (UserExerciseInteraction), daily XP, stats
-and activity rows with PostgreSQL COPY. Progress bars on stderr (tqdm).
+and activity rows with PostgreSQL COPY, and places every learner in this week's league (with four closed weeks
+of history) with today's quests. Progress bars on stderr (tqdm).
 """
 
 import argparse
@@ -14,6 +15,7 @@ import itertools
 import json
 import random
 import sys
+import zoneinfo
 from collections import defaultdict
 from pathlib import Path
 
@@ -410,6 +412,155 @@ def populate_learners(*, learners: int, interactions: int, seed: int = 7) -> Non
         cursor.execute("ANALYZE")
 
 
+LEAGUE_HISTORY_WEEKS = 4
+# The first learners (those bench/run.py signs in) share one cohort, which the league comparison keeps.
+LEAGUE_SHARED_COHORT = 30
+
+
+def populate_leagues(*, now=None, seed: int = 11) -> bool:
+    """Place every learner in the current league week (and LEAGUE_HISTORY_WEEKS closed weeks before it) and give
+    each their quests of today. Does nothing when the current week already has members; returns whether it wrote.
+
+    Tiers are spread as a league of that size would be (most learners in the low tiers); cohorts hold
+    LEAGUE_COHORT_SIZE learners of one tier; closed weeks are ranked with the tiers' rules.
+    """
+    from django.conf import settings
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from accounts.models import User
+    from gamification import quests, rules
+    from gamification.models import LeagueCohort, LeagueMembership, LeagueTier, LeagueWeek, UserQuest
+
+    now = now or timezone.now()
+    current = rules.league_week(now)
+    if LeagueMembership.objects.filter(week_id=current.start).exists():
+        return False
+    rng = random.Random(seed)
+    tiers = list(LeagueTier.objects.order_by("order"))
+    if not tiers:
+        raise SystemExit("no league tiers: run manage.py seed first")
+    learners = list(User.objects.filter(is_staff=False).order_by("id").values_list("id", "timezone"))
+    weights = [max(1, 40 - 4 * index) for index in range(len(tiers))]
+    tier_of = {uid: rng.choices(range(len(tiers)), weights)[0] for uid, _ in learners}
+    shared = {uid for uid, _ in learners[:LEAGUE_SHARED_COHORT]}
+    for uid in shared:
+        tier_of[uid] = 1  # Silver: promotion, safe and demotion zones all occur
+    size = settings.LEAGUE_COHORT_SIZE
+    weeks, cohorts, memberships = [], [], []
+    cohort_id = next_id_of(LeagueCohort)
+    membership_id = next_id_of(LeagueMembership)
+    for back in range(LEAGUE_HISTORY_WEEKS, -1, -1):
+        bounds = rules.league_week(current.starts_at - dt.timedelta(weeks=back))
+        closed = back > 0
+        weeks.append(
+            {
+                "start": bounds.start,
+                "starts_at": bounds.starts_at,
+                "ends_at": bounds.ends_at,
+                "closed_at": bounds.ends_at if closed else None,
+            }
+        )
+        by_tier: dict[int, list[int]] = defaultdict(list)
+        for uid, _ in learners:
+            by_tier[tier_of[uid]].append(uid)
+        for index, members in sorted(by_tier.items()):
+            tier = tiers[index]
+            for number, start in enumerate(range(0, len(members), size), start=1):
+                chunk = members[start : start + size]
+                cohorts.append(
+                    {
+                        "id": cohort_id,
+                        "week_id": bounds.start,
+                        "tier_id": tier.pk,
+                        "number": number,
+                        "capacity": size,
+                        "member_count": len(chunk),
+                        "created_at": bounds.starts_at,
+                        "closed_at": bounds.ends_at if closed else None,
+                    }
+                )
+                rows = []
+                for uid in chunk:
+                    joined = bounds.starts_at + dt.timedelta(minutes=rng.randint(0, 3 * 24 * 60))
+                    rows.append(
+                        {
+                            "id": membership_id,
+                            "user_id": uid,
+                            "week_id": bounds.start,
+                            "cohort_id": cohort_id,
+                            "tier_id": tier.pk,
+                            "weekly_xp": rng.randint(10, 600),
+                            "joined_at": joined,
+                            "xp_reached_at": joined + dt.timedelta(hours=rng.randint(0, 90)),
+                        }
+                    )
+                    membership_id += 1
+                if closed:
+                    rows.sort(key=lambda r: (-r["weekly_xp"], r["xp_reached_at"], r["joined_at"], r["user_id"]))
+                    for rank, row in enumerate(rows, start=1):
+                        zone = rules.league_zone(
+                            rank=rank,
+                            size=len(rows),
+                            promote=tier.promote_count,
+                            demote=tier.demote_count,
+                            has_higher=index + 1 < len(tiers),
+                            has_lower=index > 0,
+                        )
+                        step = {rules.PROMOTION: 1, rules.DEMOTION: -1}.get(zone, 0)
+                        row.update(
+                            rank=rank,
+                            result={1: "promoted", 0: "stayed", -1: "demoted"}[step],
+                            next_tier_id=tiers[index + step].pk,
+                            applied_at=bounds.ends_at,
+                        )
+                        if row["user_id"] not in shared:
+                            tier_of[row["user_id"]] = index + step
+                memberships.extend(rows)
+                cohort_id += 1
+
+    templates = quests.quest_templates_offered()
+    quest_rows = []
+    quest_id = next_id_of(UserQuest)
+    for uid, zone in learners:
+        day = timezone.localtime(now, zoneinfo.ZoneInfo(zone)).date()
+        for slot, template in enumerate(rules.quest_draw(templates, user_id=uid, day=day, count=3)):
+            quest_rows.append(
+                {
+                    "id": quest_id,
+                    "user_id": uid,
+                    "template_id": template.pk,
+                    "date": day,
+                    "slot": slot,
+                    "target": template.target,
+                    "reward": template.reward,
+                }
+            )
+            quest_id += 1
+
+    with connection.cursor() as cursor, transaction.atomic():
+        raw = cursor.cursor
+        Copier(raw, LeagueWeek).copy(
+            [w for w in weeks if not LeagueWeek.objects.filter(start=w["start"]).exists()], desc="league weeks"
+        )
+        Copier(raw, LeagueCohort).copy(cohorts, total=len(cohorts), desc="league cohorts")
+        Copier(raw, LeagueMembership).copy(memberships, total=len(memberships), desc="league memberships")
+        Copier(raw, UserQuest).copy(quest_rows, total=len(quest_rows), desc="quests")
+        for sql in connection.ops.sequence_reset_sql(no_style(), [LeagueCohort, LeagueMembership, UserQuest]):
+            cursor.execute(sql)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return True
+
+
+def next_id_of(model) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return next_id(cursor, model)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", default=BENCH_DB)
@@ -428,10 +579,17 @@ def main(argv=None) -> None:
     call_command("import_course", str(DEMO_COURSE_FILE), verbosity=0)
     generate_course(lessons_per_unit=args.lessons_per_unit)
     populate_learners(learners=args.learners, interactions=args.interactions)
+    populate_leagues()
     from django.db import connection
 
     with connection.cursor() as cursor:
-        for table in ["accounts_user", "progress_userexerciseinteraction", "progress_lessonsession"]:
+        for table in [
+            "accounts_user",
+            "progress_userexerciseinteraction",
+            "progress_lessonsession",
+            "gamification_leaguemembership",
+            "gamification_userquest",
+        ]:
             cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608 (fixed names)
             print(f"{table}: {cursor.fetchone()[0]:,} rows")
 

@@ -10,6 +10,8 @@
 4. Copies the database, empties UserExerciseInteraction in the copy, serves both at once and times
    stats and the course trees against each (interleaved requests), then prints EXPLAIN (ANALYZE, BUFFERS)
    of the queries those endpoints run on the full database.
+5. Copies the database again keeping only one league cohort (30 learners) and their quests, serves both at
+   once and times me/league/ and me/quests/ with 10,000 learners in leagues against 30.
 Everything printed is also written to bench/results/report-<time>.md.
 """
 
@@ -40,6 +42,7 @@ from bench.common import (
     positive_int,
     server_env,
 )
+from bench.populate import LEAGUE_HISTORY_WEEKS, populate_leagues
 
 VENV_BIN = Path(PYTHON).parent
 FLOOR = "GET /health/floor (floor)"
@@ -64,8 +67,12 @@ class Report:
 out = Report()
 
 
+# Redis databases of the benchmark servers' caches (the main one, and the copy's), overridable for a shared machine.
+CACHE_DBS = [int(n) for n in os.environ.get("BENCH_CACHE_DBS", "3,4").split(",")]
+
+
 @contextlib.contextmanager
-def gunicorn(database: str, *, workers: int, cache_db: int = 3):
+def gunicorn(database: str, *, workers: int, cache_db: int = CACHE_DBS[0]):
     env = server_env(database, CACHE_URL=f"redis://127.0.0.1:6379/{cache_db}")
     with gunicorn_process(env, workers=workers, extra_args=("--log-level", "warning")) as (_, url):
         yield url
@@ -248,26 +255,14 @@ def timed(session, url: str, headers: dict) -> float:
     return elapsed
 
 
-def volume_part(full_url: str, empty_url: str, data: dict, *, rounds: int) -> None:
+def compare(full_url: str, empty_url: str, paths: dict[str, str], tokens: list[str], *, rounds: int, limit: str):
+    """Interleaved sequential requests to two servers; one table row per endpoint."""
     import requests
 
-    paths = {
-        "GET me/stats/": "/api/v1/me/stats/",
-        "GET courses/{id}/ (demo course)": f"/api/v1/courses/{data['demo_course']}/",
-        "GET courses/{id}/ (200 lessons)": f"/api/v1/courses/{data['big_course']}/",
-    }
-    tokens = data["tokens"][:10]
-    out("## Latency with 1,000,000 interaction rows and with none")
-    out()
+    labels = limit.split(" ÷ ")
     out(
-        f"Two gunicorn servers at once, one on the populated database and one on a copy whose "
-        f"UserExerciseInteraction table is empty; {rounds} sequential requests per endpoint per server, "
-        "interleaved (full, empty, full, ...), across 10 learners, after 20 warm-up requests each."
-    )
-    out()
-    out(
-        "| endpoint | full p50 ms | empty p50 ms | full mean | empty mean | full p95 | empty p95 "
-        "| full ÷ empty (p50) | ≤ 1.20 |"
+        f"| endpoint | {labels[0]} p50 ms | {labels[1]} p50 ms | {labels[0]} mean | {labels[1]} mean "
+        f"| {labels[0]} p95 | {labels[1]} p95 | {limit} (p50) | ≤ 1.20 |"
     )
     out("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     with requests.Session() as full, requests.Session() as empty:
@@ -288,6 +283,38 @@ def volume_part(full_url: str, empty_url: str, data: dict, *, rounds: int) -> No
                 f"{'met' if ratio <= 1.2 else 'MISSED'} |"
             )
     out()
+
+
+def volume_part(full_url: str, empty_url: str, data: dict, *, rounds: int) -> None:
+    paths = {
+        "GET me/stats/": "/api/v1/me/stats/",
+        "GET courses/{id}/ (demo course)": f"/api/v1/courses/{data['demo_course']}/",
+        "GET courses/{id}/ (200 lessons)": f"/api/v1/courses/{data['big_course']}/",
+    }
+    out("## Latency with 1,000,000 interaction rows and with none")
+    out()
+    out(
+        f"Two gunicorn servers at once, one on the populated database and one on a copy whose "
+        f"UserExerciseInteraction table is empty; {rounds} sequential requests per endpoint per server, "
+        "interleaved (full, empty, full, ...), across 10 learners, after 20 warm-up requests each."
+    )
+    out()
+    compare(full_url, empty_url, paths, data["tokens"][:10], rounds=rounds, limit="full ÷ empty")
+
+
+def league_volume_part(full_url: str, small_url: str, data: dict, *, rounds: int, members: tuple[int, int]) -> None:
+    paths = {"GET me/league/": "/api/v1/me/league/", "GET me/quests/": "/api/v1/me/quests/"}
+    out(f"## Leagues and quests with {members[0]:,} learners in leagues and with {members[1]:,}")
+    out()
+    out(
+        f"Two gunicorn servers at once, one on the populated database ({members[0]:,} learners in this week's "
+        f"league, {LEAGUE_HISTORY_WEEKS} closed weeks before it, everyone's quests of today) and one on a copy "
+        f"that keeps only the cohort of the signed-in learners ({members[1]:,} learners) and their quests; "
+        f"{rounds} sequential requests per endpoint per server, interleaved, across 10 learners of that cohort, "
+        "after 20 warm-up requests each."
+    )
+    out()
+    compare(full_url, small_url, paths, data["tokens"][:10], rounds=rounds, limit="10,000 ÷ 30")
 
 
 def explain_part(data: dict) -> None:
@@ -341,6 +368,35 @@ def make_empty_copy(source: str) -> str:
     return target
 
 
+def make_league_copy(source: str, keep_user_ids: list[int]) -> tuple[str, int]:
+    """A copy of `source` whose only league members are the cohort(s) of this week holding `keep_user_ids`."""
+    target = f"{source}_leagues"
+    with admin_connect() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [source],
+        )
+        conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+    with admin_connect(target) as conn:
+        kept = conn.execute(
+            "SELECT DISTINCT m.user_id FROM gamification_leaguemembership m WHERE m.cohort_id IN ("
+            " SELECT cohort_id FROM gamification_leaguemembership WHERE user_id = ANY(%s)"
+            " AND week_id = (SELECT MAX(start) FROM gamification_leagueweek))",
+            [keep_user_ids],
+        ).fetchall()
+        kept_ids = [row[0] for row in kept]
+        conn.execute("DELETE FROM gamification_leaguemembership WHERE NOT (user_id = ANY(%s))", [kept_ids])
+        conn.execute(
+            "DELETE FROM gamification_leaguecohort c WHERE NOT EXISTS "
+            "(SELECT 1 FROM gamification_leaguemembership m WHERE m.cohort_id = c.id)"
+        )
+        conn.execute("DELETE FROM gamification_userquest WHERE NOT (user_id = ANY(%s))", [kept_ids])
+        for table in ("gamification_leaguemembership", "gamification_leaguecohort", "gamification_userquest"):
+            conn.execute(f"VACUUM ANALYZE {table}")
+    return target, len(kept_ids)
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", default=BENCH_DB)
@@ -354,7 +410,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--requests", type=positive_int, default=300, help="requests per endpoint in the volume comparison"
     )
-    parser.add_argument("--skip-volume", action="store_true", help="only the throughput part")
+    parser.add_argument("--skip-volume", action="store_true", help="no volume comparisons (interactions, leagues)")
+    parser.add_argument("--skip-interactions", action="store_true", help="no 1M-interactions comparison")
+    parser.add_argument("--skip-leagues", action="store_true", help="no leagues comparison")
     args = parser.parse_args(argv)
     # Every ratio is against the floor of its round, so the floor runs first whatever else is asked for.
     args.phases = ["floor", *dict.fromkeys(phase for phase in args.phases if phase != "floor")]
@@ -378,6 +436,10 @@ def main(argv=None) -> None:
     if learners < 10_000 or interactions < 1_000_000:
         connection.close()
         subprocess.run([PYTHON, str(ROOT / "bench" / "populate.py"), "--database", args.database], check=True)
+    # A database populated before leagues existed has no tiers; one populated in an earlier week has nobody in this
+    # week's league yet.
+    call_command("seed", verbosity=0)
+    populate_leagues()
 
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     run_dir = RESULTS / stamp
@@ -403,17 +465,33 @@ def main(argv=None) -> None:
     out()
     with gunicorn(args.database, workers=args.workers) as url:
         load_part(url, args, data_file, run_dir)
-    if not args.skip_volume:
+    if not args.skip_volume and not args.skip_interactions:
         empty_db = make_empty_copy(args.database)
         with (
-            gunicorn(args.database, workers=1, cache_db=3) as full_url,
-            gunicorn(empty_db, workers=1, cache_db=4) as empty_url,
+            gunicorn(args.database, workers=1, cache_db=CACHE_DBS[0]) as full_url,
+            gunicorn(empty_db, workers=1, cache_db=CACHE_DBS[1]) as empty_url,
         ):
             volume_part(full_url, empty_url, data, rounds=args.requests)
         explain_part(data)
         connection.close()
         with admin_connect() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{empty_db}" WITH (FORCE)')
+    if not args.skip_volume and not args.skip_leagues:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) FROM gamification_leaguemembership WHERE week_id = "
+                "(SELECT MAX(start) FROM gamification_leagueweek)"
+            )
+            in_leagues = cursor.fetchone()[0]
+        connection.close()
+        small_db, kept = make_league_copy(args.database, data["user_ids"][:10])
+        with (
+            gunicorn(args.database, workers=1, cache_db=CACHE_DBS[0]) as full_url,
+            gunicorn(small_db, workers=1, cache_db=CACHE_DBS[1]) as small_url,
+        ):
+            league_volume_part(full_url, small_url, data, rounds=args.requests, members=(in_leagues, kept))
+        with admin_connect() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{small_db}" WITH (FORCE)')
     report = RESULTS / f"report-{stamp}.md"
     report.write_text(out.buffer.getvalue(), encoding="utf-8")
     print(f"\nwritten to {report.relative_to(ROOT)}", file=sys.stderr)
