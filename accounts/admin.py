@@ -5,6 +5,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import services
 from accounts.models import User
@@ -54,6 +55,8 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         return super().user_change_password(request, id, form_url)
 
     def save_model(self, request, obj, form, change):
+        if change and services.REMINDER_FIELDS & set(form.changed_data):  # a new timezone moves the next reminder
+            obj.next_reminder_at = obj.reminder_due_after(timezone.now())
         super().save_model(request, obj, form, change)
         changed = set(form.changed_data) & set(services.PROFILE_FIELDS)
         if change and changed:

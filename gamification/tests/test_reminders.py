@@ -405,3 +405,29 @@ def test_due_learners_are_found_through_the_index():
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = query.explain()
     assert "user_reminder_due_idx" in plan
+
+
+def test_a_timezone_changed_in_the_admin_moves_the_next_reminder(client):
+    from accounts.tests.factories import SuperuserFactory
+
+    learner = learner_with_reminder("18:00")
+    assert learner.next_reminder_at == dt.datetime(2026, 3, 4, 18, tzinfo=UTC)
+    client.force_login(SuperuserFactory())
+    with time_machine.travel(dt.datetime(2026, 3, 4, 12, tzinfo=UTC), tick=False):
+        response = client.post(
+            f"/admin/accounts/user/{learner.pk}/change/",
+            {
+                "email": learner.email,
+                "display_name": learner.display_name,
+                "timezone": "Asia/Tokyo",
+                "daily_xp_goal": learner.daily_xp_goal,
+                "is_active": "on",
+                "last_login_0": "",
+                "last_login_1": "",
+            },
+        )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    learner.refresh_from_db()
+    # 18:00 in Tokyo is 09:00 UTC: today's has passed at noon UTC, so tomorrow's.
+    assert learner.next_reminder_at == dt.datetime(2026, 3, 5, 9, tzinfo=UTC)
+    assert (learner.reminders_enabled, learner.reminder_time) == (True, dt.time(18))
