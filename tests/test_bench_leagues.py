@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 from bench.populate import LEAGUE_HISTORY_WEEKS, LEAGUE_SHARED_COHORT, populate_leagues
-from gamification.models import LeagueCohort, LeagueMembership, UserQuest
+from gamification.models import LeagueCohort, LeagueMembership, QuestTemplate, UserQuest
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -19,6 +19,7 @@ NOW = dt.datetime(2026, 3, 4, 12, 0, tzinfo=dt.UTC)
 
 
 def test_populate_leagues_places_everyone_and_ranks_the_closed_weeks(reference_data):
+    QuestTemplate.objects.update(is_active=True)  # the seeded ones, which the test worlds leave off
     learners = [UserFactory() for _ in range(LEAGUE_SHARED_COHORT + 25)]
     assert populate_leagues(now=NOW) is True
     assert populate_leagues(now=NOW) is False  # this week has members: nothing more
