@@ -281,7 +281,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "config.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "config.throttling.AnonRateThrottle",
         "config.throttling.UserRateThrottle",
@@ -311,6 +311,7 @@ SPECTACULAR_SETTINGS = {
         "LessonSessionStatusEnum": "progress.models.LessonSession.Status",
         "AchievementKindEnum": "gamification.models.Achievement.Kind",
         "QuestKindEnum": "gamification.models.QuestTemplate.Kind",
+        "ExerciseTypeCodeEnum": "exercises.models.ExerciseTypeCode",
     },
 }
 

@@ -13,7 +13,6 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from courses.lesson_status import lesson_statuses
 from courses.models import ContentRevision, Course, Language, Lesson, LessonPrerequisite, Section, Unit
 
 T = TypeVar("T")
@@ -98,40 +97,6 @@ def course_tree(*, course_id: int) -> Course:
         Prefetch("sections", queryset=sections)
     )
     return courses.get(pk=course_id)
-
-
-def tree_prerequisites(tree: dict) -> dict[int, list[int]]:
-    """{lesson id: [required lesson ids]} for every lesson of a serialized course tree."""
-    return {
-        lesson["id"]: lesson["requires"]
-        for section in tree["sections"]
-        for unit in section["units"]
-        for lesson in unit["lessons"]
-    }
-
-
-def tree_with_statuses(*, tree: dict, user) -> dict:
-    """The serialized tree with each lesson's status for this learner (None when not enrolled).
-
-    Returns a new tree: the cached one is shared by every request of the process and stays as it is.
-    """
-    statuses = lesson_statuses(user=user, course=tree["id"], prerequisites=tree_prerequisites(tree)) or {}
-    return {
-        **tree,
-        "sections": [
-            {
-                **section,
-                "units": [
-                    {
-                        **unit,
-                        "lessons": [{**lesson, "status": statuses.get(lesson["id"])} for lesson in unit["lessons"]],
-                    }
-                    for unit in section["units"]
-                ],
-            }
-            for section in tree["sections"]
-        ],
-    }
 
 
 def content_revision() -> int:

@@ -22,7 +22,7 @@ class UserCourseAdmin(ReadOnlyAdmin):
     list_filter = ["course"]
     search_fields = ["user__email", "course__title"]
     list_select_related = ["user", "course"]
-    raw_id_fields = ["user", "course", "current_lesson"]
+    raw_id_fields = ["user", "course"]
 
 
 @admin.register(LessonSession)

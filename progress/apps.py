@@ -7,10 +7,8 @@ class ProgressConfig(AppConfig):
 
     def ready(self):
         from accounts.export import register_export_section
-        from courses.lesson_status import register_lesson_status_provider
-        from progress import export, history, selectors
+        from progress import export, history
 
-        register_lesson_status_provider(selectors.lesson_statuses)
         history.register()
         for name, build in export.SECTIONS.items():
             register_export_section(name, build)

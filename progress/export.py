@@ -19,7 +19,6 @@ def enrollments(user) -> list[dict[str, Any]]:
             "course_title": e.course.title,
             "xp": e.xp,
             "completion_percent": completion_percent(e.completed_lessons, e.live_lessons),
-            "current_lesson": e.current_lesson_id,
             "enrolled_at": _iso(e.enrolled_at),
             "last_activity_at": _iso(e.last_activity_at),
         }

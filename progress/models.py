@@ -13,10 +13,8 @@ class UserCourse(models.Model):
     # Learner history is never deleted by a content change: content with history is archived (courses.content).
     course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="enrollments")
     xp = models.PositiveIntegerField(default=0)
-    # Completion is derived on read from lesson progress and the live lessons (progress.selectors), never stored.
-    current_lesson = models.ForeignKey(
-        "courses.Lesson", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    # Completion and the current lesson (the next to play) are derived on read from lesson progress and the live
+    # lessons (progress.selectors), never stored: a content change cannot leave them stale.
     enrolled_at = models.DateTimeField(default=timezone.now)
     last_activity_at = models.DateTimeField(null=True, blank=True)
 

@@ -14,6 +14,7 @@ from exercises.models import Exercise, ExerciseType, LessonExercise
 from progress.models import LessonSession, UserCourse, UserExerciseInteraction, UserLessonProgress
 
 LOCKED, AVAILABLE, COMPLETED, ARCHIVED = "locked", "available", "completed", "archived"
+LESSON_STATUSES = [LOCKED, AVAILABLE, COMPLETED, ARCHIVED]
 
 
 def _count_subquery(queryset: QuerySet, group: str) -> Coalesce:
@@ -35,7 +36,7 @@ def enrollment_list(*, user) -> QuerySet[UserCourse]:
     )
     return (
         UserCourse.objects.filter(user=user)
-        .select_related("course__from_language", "course__to_language", "current_lesson")
+        .select_related("course__from_language", "course__to_language")
         .annotate(
             live_lessons=_count_subquery(live_lessons, "unit__section__course_id"),
             completed_lessons=_count_subquery(completed, "user_id"),
@@ -144,35 +145,6 @@ def session_exercise_to_grade(*, session: LessonSession, exercise_id: int) -> Ex
     )
 
 
-def lesson_progress_if_enrolled(*, user, course_id: int) -> dict[int, str] | None:
-    """{lesson id: progress status} of the learner in the course, or None when not enrolled, in one statement.
-
-    Every course tree reads this. It is plain SQL because the two ORM queries it replaces (enrollment
-    exists, lesson progress) spent most of their 1.2 ms building SQL; this costs 0.3 ms (bench/README.md).
-    The enrollment contributes one NULL row, each lesson the learner started or completed its id and status.
-    """
-    quote = connection.ops.quote_name
-    sql = (
-        f"SELECT NULL, NULL FROM {quote(UserCourse._meta.db_table)} WHERE user_id = %s AND course_id = %s "  # noqa: S608
-        f"UNION ALL SELECT lesson_id, status FROM {quote(UserLessonProgress._meta.db_table)} "
-        "WHERE user_id = %s AND course_id = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, course_id, user.pk, course_id])
-        rows = cursor.fetchall()
-    if (None, None) not in rows:
-        return None
-    return {lesson_id: status for lesson_id, status in rows if lesson_id is not None}
-
-
-def completed_lesson_ids_if_enrolled(*, user, course_id: int) -> set[int] | None:
-    """The lessons of the course the learner completed, or None when not enrolled (one statement)."""
-    progress = lesson_progress_if_enrolled(user=user, course_id=course_id)
-    if progress is None:
-        return None
-    return {lesson_id for lesson_id, status in progress.items() if status == UserLessonProgress.Status.COMPLETED}
-
-
 def _live_requirements() -> QuerySet[LessonPrerequisite]:
     # An archived prerequisite is met: nobody gets stuck behind a lesson they can no longer play.
     return LessonPrerequisite.objects.filter(
@@ -190,31 +162,48 @@ def lesson_is_unlocked(*, user, lesson: Lesson) -> bool:
     return not _live_requirements().filter(lesson=lesson).exclude(requires_id__in=completed).exists()
 
 
-def lesson_statuses(
-    *, user, course: Course | int, prerequisites: dict[int, list[int]] | None = None, include_archived: bool = False
-):
-    """Each live lesson's status for the learner: locked, available or completed; None when not enrolled.
+COURSE_ORDER = ("unit__section__position", "unit__position", "position", "pk")
 
-    `prerequisites` ({lesson id: [required lesson ids]} for every live lesson of the course) may come from a
-    cached course tree; then one query, else three, whatever the size of the course. With `include_archived`,
-    archived lessons the learner has history in are listed too, as "archived" (one more query).
+
+def lesson_statuses_by_course(*, user, course_ids: list[int], include_archived: bool = False) -> dict[int, dict]:
+    """{course id: {lesson id: status}} of the learner in these courses, in three queries whatever their number
+    and size: each live lesson, in course order, is completed, available (every live prerequisite completed) or
+    locked. With `include_archived`, archived lessons the learner has history in follow, as archived.
     """
-    course_id = course.pk if isinstance(course, Course) else course
-    progress = lesson_progress_if_enrolled(user=user, course_id=course_id)
-    if progress is None:
-        return None
+    prerequisites: dict[int, dict[int, list[int]]] = {course_id: {} for course_id in course_ids}
+    lessons = (
+        Lesson.objects.live()
+        .filter(unit__section__course_id__in=course_ids)
+        .order_by(*COURSE_ORDER)
+        .values_list("pk", "unit__section__course_id")
+    )
+    course_of = {}
+    for lesson_id, course_id in lessons:
+        prerequisites[course_id][lesson_id] = []
+        course_of[lesson_id] = course_id
+    links = (
+        _live_requirements()
+        .filter(lesson__unit__section__course_id__in=course_ids)
+        .order_by("requires_id")
+        .values_list("lesson_id", "requires_id")
+    )
+    for lesson_id, requires_id in links:
+        if lesson_id in course_of:
+            prerequisites[course_of[lesson_id]][lesson_id].append(requires_id)
+    progress: dict[int, dict[int, str]] = {course_id: {} for course_id in course_ids}
+    rows = UserLessonProgress.objects.filter(user=user, course_id__in=course_ids).values_list(
+        "course_id", "lesson_id", "status"
+    )
+    for course_id, lesson_id, status in rows:
+        progress[course_id][lesson_id] = status
+    return {
+        course_id: _statuses(prerequisites[course_id], progress[course_id], include_archived=include_archived)
+        for course_id in course_ids
+    }
+
+
+def _statuses(prerequisites: dict[int, list[int]], progress: dict[int, str], *, include_archived: bool) -> dict:
     completed = {lesson_id for lesson_id, status in progress.items() if status == UserLessonProgress.Status.COMPLETED}
-    if prerequisites is None:
-        lesson_ids = (
-            Lesson.objects.live()
-            .filter(unit__section__course_id=course_id)
-            .order_by("unit__section__position", "unit__position", "position", "pk")
-            .values_list("pk", flat=True)
-        )
-        prerequisites = {lesson_id: [] for lesson_id in lesson_ids}
-        links = _live_requirements().filter(lesson_id__in=list(prerequisites)).values_list("lesson_id", "requires_id")
-        for lesson_id, requires_id in links:
-            prerequisites[lesson_id].append(requires_id)
     statuses = {}
     for lesson_id, requires in prerequisites.items():
         if lesson_id in completed:
@@ -228,9 +217,30 @@ def lesson_statuses(
     return statuses
 
 
-def next_lesson_id(statuses: dict[int, str] | None) -> int | None:
-    """The first lesson the learner can play and has not completed, from statuses in course order (no query)."""
-    return next((lesson_id for lesson_id, status in (statuses or {}).items() if status == AVAILABLE), None)
+def lesson_statuses(*, user, course: Course | int, include_archived: bool = False) -> dict[int, str]:
+    """Each live lesson's status for the learner in one course (three queries; see lesson_statuses_by_course)."""
+    course_id = course.pk if isinstance(course, Course) else course
+    return lesson_statuses_by_course(user=user, course_ids=[course_id], include_archived=include_archived)[course_id]
+
+
+def current_lesson_id(statuses: dict[int, str], course: Course) -> int | None:
+    """The next lesson to play: the first lesson in course order the learner can play and has not completed; None
+    when every lesson is completed or locked, or when the course is unavailable (no new sessions)."""
+    if course_unavailable_reason(course) is not None:
+        return None
+    return next((lesson_id for lesson_id, status in statuses.items() if status == AVAILABLE), None)
+
+
+def enrollments_progress(*, user, enrollments: list[UserCourse], include_archived: bool = False) -> list[UserCourse]:
+    """The enrollments with their lesson statuses and current lesson set (`lesson_statuses`, `current_lesson_id`):
+    three queries for any number of enrollments."""
+    by_course = lesson_statuses_by_course(
+        user=user, course_ids=[enrollment.course_id for enrollment in enrollments], include_archived=include_archived
+    )
+    for enrollment in enrollments:
+        enrollment.lesson_statuses = by_course[enrollment.course_id]
+        enrollment.current_lesson_id = current_lesson_id(enrollment.lesson_statuses, enrollment.course)
+    return enrollments
 
 
 def course_xp(*, user, course: Course | int) -> int:

@@ -89,7 +89,7 @@ def lesson_session_create(
     )
     if not created:
         UserLessonProgress.objects.filter(pk=progress.pk).update(attempts=F("attempts") + 1)
-    UserCourse.objects.filter(pk=enrollment.pk).update(current_lesson=lesson, last_activity_at=now)
+    UserCourse.objects.filter(pk=enrollment.pk).update(last_activity_at=now)
     activity_record(
         user=user,
         action=UserActivityLog.Action.LESSON_START,

@@ -220,7 +220,7 @@ def test_editor_deletes_a_used_exercise_and_lesson_in_the_admin_and_history_stay
     # The archived lesson shows as such; its requirement counts as met, so l3 stays playable.
     assert statuses(client) == {"l1": "completed", "l3": "available", "l4": "locked", "l2": "archived"}
     detail = enrollment_detail(client)
-    assert (detail["next_lesson"], detail["completion_percent"]) == (lesson("l3").pk, 33.3)
+    assert (detail["current_lesson"], detail["completion_percent"]) == (lesson("l3").pk, 33.3)
     tree = client.get(f"/api/v1/courses/{client.course.pk}/").json()
     assert [row["title"] for row in tree["sections"][0]["units"][0]["lessons"]] == [
         "Lesson l1",
@@ -259,7 +259,7 @@ def test_an_import_that_drops_a_used_lesson_archives_it_and_history_stays(world)
     assert statuses(client) == {"l2": "completed", "l3": "available", "l4": "locked", "l1": "archived"}
     assert enrollment_detail(client)["completion_percent"] == 33.3
     play(client, "l3")
-    assert enrollment_detail(client)["next_lesson"] == lesson("l4").pk
+    assert enrollment_detail(client)["current_lesson"] == lesson("l4").pk
 
     # Named again, the lesson comes back with the learner's progress in it.
     report = course_import(text=course_text())
@@ -368,7 +368,7 @@ def test_an_unavailable_course_stays_in_its_learners_enrollments(world, how):
     listed = world.get("/api/v1/enrollments/").json()["results"][0]
     assert (listed["course"]["is_available"], listed["course"]["unavailable_reason"]) == (False, how)
     detail = enrollment_detail(world)
-    assert (detail["next_lesson"], detail["completion_percent"]) == (None, 50.0)
+    assert (detail["current_lesson"], detail["completion_percent"]) == (None, 50.0)
     response = world.post(f"/api/v1/lessons/{lesson('l3').pk}/sessions/")
     assert (response.status_code, response.json()["code"]) == (409, "course_unavailable")
     assert_history_intact(world)
@@ -485,10 +485,10 @@ def test_an_archived_prerequisite_the_learner_never_completed_counts_as_met(worl
     assert statuses(world)["l4"] == "locked"
     assert tree_node_remove(node=lesson("l3"), by=BY).archived
     assert statuses(world) == {"l1": "completed", "l2": "completed", "l4": "available", "l3": "archived"}
-    assert enrollment_detail(world)["next_lesson"] == lesson("l4").pk
+    assert enrollment_detail(world)["current_lesson"] == lesson("l4").pk
     course_tree = world.get(f"/api/v1/courses/{world.course.pk}/").json()
     l4 = course_tree["sections"][0]["units"][0]["lessons"][-1]
-    assert (l4["requires"], l4["status"]) == ([], "available")
+    assert (l4["id"], l4["requires"]) == (lesson("l4").pk, [])
     play(world, "l4")
     assert enrollment_detail(world)["completion_percent"] == 100.0
     after = history(world)

@@ -93,19 +93,14 @@ class RemovalSerializer(serializers.Serializer):
 class LessonNodeSerializer(serializers.ModelSerializer):
     xp_reward = serializers.IntegerField(source="effective_xp_reward", read_only=True)
     exercise_count = serializers.IntegerField(read_only=True)
-    requires = serializers.SerializerMethodField()
-    status = serializers.SerializerMethodField()
+    requires = serializers.SerializerMethodField(help_text="The lessons to complete first (archived ones are met).")
 
     class Meta:
         model = Lesson
-        fields = ["id", "position", "title", "xp_reward", "estimated_minutes", "exercise_count", "requires", "status"]
+        fields = ["id", "position", "title", "xp_reward", "estimated_minutes", "exercise_count", "requires"]
 
     def get_requires(self, lesson) -> list[int]:
         return [link.requires_id for link in lesson.prerequisite_links.all()]
-
-    def get_status(self, lesson) -> str | None:
-        # The learner's status is added per request to the shared, cached tree (courses.selectors).
-        return None
 
 
 class UnitNodeSerializer(serializers.ModelSerializer):

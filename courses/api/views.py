@@ -1,15 +1,20 @@
 """Catalog endpoints: `languages/`, `courses/` and the course tree `courses/{id}/`."""
 
+import hashlib
+import json
+
+from django.utils.http import parse_etags, quote_etag
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
 
 from audit.models import SystemAuditLog
 from audit.services import AuditContext
 from courses import selectors, services
-from courses.api.permissions import ReadOrStaffModelPermissions
+from courses.api.permissions import PublicReadStaffWrite
 from courses.api.serializers import (
     CourseInputSerializer,
     CourseSerializer,
@@ -52,6 +57,22 @@ def object_id(value: str) -> int:
     return number
 
 
+def course_tree_body(course_id: int) -> dict:
+    """The tree's body and its ETag (a digest of the body), built once per content revision."""
+    tree = CourseTreeSerializer(selectors.course_tree(course_id=course_id)).data
+    digest = hashlib.sha256(json.dumps(tree, sort_keys=True, cls=JSONEncoder).encode()).hexdigest()
+    return {"tree": tree, "etag": quote_etag(digest[:32])}
+
+
+def etag_matches(etag: str, if_none_match: str | None) -> bool:
+    """If-None-Match's weak comparison (RFC 9110): any listed tag, or *, names this representation."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    return etag.removeprefix("W/") in {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
+
+
 class CatalogViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -59,9 +80,9 @@ class CatalogViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Read for every signed-in user; create and change for staff with the model permissions."""
+    """Read by anyone (the public catalog); create and change for staff with the model permissions."""
 
-    permission_classes = [ReadOrStaffModelPermissions]
+    permission_classes = [PublicReadStaffWrite]
     lookup_value_regex = r"\d+"
 
 
@@ -112,21 +133,43 @@ class CourseViewSet(mixins.DestroyModelMixin, CatalogViewSet):
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(responses=CourseTreeSerializer)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "If-None-Match",
+                str,
+                OpenApiParameter.HEADER,
+                description="The ETag of a tree the client holds: 304 without a body while it is current.",
+            ),
+            OpenApiParameter(
+                "ETag",
+                str,
+                OpenApiParameter.HEADER,
+                response=[200, 304],
+                description="The tree's version: send it back as If-None-Match.",
+            ),
+        ],
+        responses={
+            200: CourseTreeSerializer,
+            304: OpenApiResponse(description="Not modified: the tree the client holds (If-None-Match) is current."),
+        },
+    )
     def retrieve(self, request, *args, **kwargs):
+        """The course tree: sections, units, lessons with their XP and prerequisites. Public and the same for
+        everyone (no learner data: a learner's lesson statuses come from enrollments/{id}/), so it is cached once
+        per content revision and carries an ETag."""
         course_id = object_id(kwargs["pk"])
         try:
-            tree = selectors.content_cached(
-                "course-tree",
-                course_id,
-                build=lambda: CourseTreeSerializer(selectors.course_tree(course_id=course_id)).data,
-            )
+            cached = selectors.content_cached("course-tree", course_id, build=lambda: course_tree_body(course_id))
         except Course.DoesNotExist:
             raise NotFound("No such course.") from None
+        tree, etag = cached["tree"], cached["etag"]
         visible = tree["is_published"] and tree["archived_at"] is None
         if not visible and not selectors.user_sees_unpublished(request.user):
             raise NotFound("No such course.")
-        return Response(selectors.tree_with_statuses(tree=tree, user=request.user))
+        if etag_matches(etag, request.headers.get("If-None-Match")):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return Response(tree, headers={"ETag": etag})
 
     @extend_schema(request=CourseInputSerializer, responses={201: CourseSerializer})
     def create(self, request, *args, **kwargs):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
@@ -5,7 +7,6 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import StaffFactory
 from audit.models import SystemAuditLog
-from courses import lesson_status
 from courses.models import Course, Language
 from exercises.tests.factories import ExerciseFactory, ExerciseTypeFactory, LessonExerciseFactory
 from gamification.models import Achievement
@@ -20,11 +21,6 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_status_provider(monkeypatch):
-    monkeypatch.setattr(lesson_status, "_provider", None)
 
 
 def staff_client(*perms: str) -> APIClient:
@@ -52,9 +48,26 @@ def build_course(lesson_count: int, *, units: int = 1) -> Course:
     return course
 
 
-def test_catalog_needs_authentication(api_client):
-    for url in ("/api/v1/languages/", "/api/v1/exercise-types/", "/api/v1/achievements/", "/api/v1/courses/"):
-        assert api_client.get(url).status_code == 401
+def test_the_catalog_is_public_and_a_lesson_to_play_is_not(api_client):
+    course = build_course(1)
+    lesson = course.sections.get().units.get().lessons.get()
+    public = [
+        "/api/v1/languages/",
+        f"/api/v1/languages/{course.to_language_id}/",
+        "/api/v1/exercise-types/",
+        f"/api/v1/exercise-types/{ExerciseTypeFactory(code='listen').pk}/",
+        "/api/v1/achievements/",
+        "/api/v1/courses/",
+        f"/api/v1/courses/{course.pk}/",
+    ]
+    assert {url: api_client.get(url).status_code for url in public} == dict.fromkeys(public, 200)
+    refused = api_client.get(f"/api/v1/lessons/{lesson.pk}/")
+    assert (refused.status_code, refused.json()["code"]) == (401, "not_authenticated")
+
+
+def test_an_invalid_token_is_refused_on_the_public_catalog_too(api_client):
+    response = api_client.get("/api/v1/courses/", HTTP_X_SESSION_TOKEN="no-such-session")
+    assert (response.status_code, response.json()["code"]) == (401, "authentication_failed")
 
 
 def test_languages_list_active_ones(learner_client):
@@ -209,7 +222,6 @@ def test_course_tree(learner_client):
                             "estimated_minutes": 4,
                             "exercise_count": 2,
                             "requires": [],
-                            "status": None,
                         },
                         {
                             "id": second.pk,
@@ -219,7 +231,6 @@ def test_course_tree(learner_client):
                             "estimated_minutes": 5,
                             "exercise_count": 0,
                             "requires": [first.pk],
-                            "status": None,
                         },
                     ],
                 }
@@ -228,19 +239,41 @@ def test_course_tree(learner_client):
     ]
 
 
-def test_course_tree_carries_statuses_for_an_enrolled_learner(learner_client, monkeypatch):
+def test_the_course_tree_is_the_same_for_everyone(api_client, learner_client, user):
+    from progress.services import user_course_enroll
+
+    course = build_course(3)
+    user_course_enroll(user=user, course=course)
+    url = f"/api/v1/courses/{course.pk}/"
+    anonymous, learner = api_client.get(url), learner_client.get(url)
+    assert anonymous.content == learner.content
+    assert anonymous["ETag"] == learner["ETag"]
+    lessons = [lesson for unit in learner.json()["sections"][0]["units"] for lesson in unit["lessons"]]
+    assert {key for lesson in lessons for key in lesson} == {
+        "id",
+        "position",
+        "title",
+        "xp_reward",
+        "estimated_minutes",
+        "exercise_count",
+        "requires",
+    }
+
+
+def test_the_course_tree_answers_304_while_the_etag_is_current(api_client, django_assert_num_queries):
     course = build_course(2)
-    first, second = course.sections.get().units.get().lessons.order_by("position")
-    calls = []
-
-    def provider(*, user, course, prerequisites):
-        calls.append((user, course, prerequisites))
-        return {first.pk: "completed", second.pk: "available"}
-
-    monkeypatch.setattr(lesson_status, "_provider", provider)
-    lessons = learner_client.get(f"/api/v1/courses/{course.pk}/").json()["sections"][0]["units"][0]["lessons"]
-    assert [lesson["status"] for lesson in lessons] == ["completed", "available"]
-    assert calls == [(learner_client.user, course.pk, {first.pk: [], second.pk: [first.pk]})]
+    url = f"/api/v1/courses/{course.pk}/"
+    etag = api_client.get(url)["ETag"]
+    assert re.fullmatch(r'"[0-9a-f]{32}"', etag)
+    with django_assert_num_queries(1):  # the content revision
+        again = api_client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert (again.status_code, again.content, again["ETag"]) == (304, b"", etag)
+    assert api_client.get(url, HTTP_IF_NONE_MATCH=f'"other", W/{etag}').status_code == 304
+    assert api_client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+    Course.objects.filter(pk=course.pk).update(title="Renamed")
+    changed = api_client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert (changed.status_code, changed.json()["title"]) == (200, "Renamed")
+    assert changed["ETag"] != etag
 
 
 def test_course_tree_hides_unpublished_and_missing_courses(learner_client):
@@ -255,8 +288,7 @@ def test_course_tree_makes_the_same_number_of_queries_for_3_or_60_lessons(
     learner_client, django_assert_num_queries, lesson_count
 ):
     course = build_course(lesson_count, units=3)
-    # content revision; course, sections, units, lessons (with XP), prerequisite links
-    # (this module runs without the progress app's status provider: no enrollment query)
+    # content revision; course, sections, units, lessons (with XP), prerequisite links; nothing of the learner's
     with django_assert_num_queries(6):
         cold = learner_client.get(f"/api/v1/courses/{course.pk}/")
     lessons = [lesson for unit in cold.json()["sections"][0]["units"] for lesson in unit["lessons"]]

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from courses import selectors as course_selectors
 from courses import services as course_services
-from courses.api.permissions import ReadOrStaffModelPermissions
+from courses.api.permissions import SignedInReadStaffWrite
 from courses.api.views import REMOVAL_RESPONSES, CatalogViewSet, object_id, removal_response, staff_api
 from courses.models import Lesson
 from exercises import selectors
@@ -39,7 +39,7 @@ class LessonViewSet(
     """`lessons/{id}/`: the lesson with its exercises to play (no answers); staff may create, change and remove
     lessons (a lesson learners have history in is archived, not deleted)."""
 
-    permission_classes = [ReadOrStaffModelPermissions]
+    permission_classes = [SignedInReadStaffWrite]
     lookup_value_regex = r"\d+"
     queryset = Lesson.objects.all()
     serializer_class = LessonPlaySerializer

@@ -1,10 +1,11 @@
 """Enrollment serializers: input (course id) and output (course summary, XP, completion, availability)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from courses.models import Course
 from progress.models import UserCourse
-from progress.selectors import completion_percent, course_unavailable_reason
+from progress.selectors import LESSON_STATUSES, completion_percent, course_unavailable_reason
 
 
 class EnrollmentCreateSerializer(serializers.Serializer):
@@ -31,13 +32,19 @@ class EnrollmentCourseSerializer(serializers.ModelSerializer):
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):
-    """Reads `live_lessons` and `completed_lessons`, annotated by progress.selectors.enrollment_list."""
+    """Reads `live_lessons` and `completed_lessons` (progress.selectors.enrollment_list) and `current_lesson_id`
+    (progress.selectors.enrollments_progress)."""
 
     course = EnrollmentCourseSerializer()
-    current_lesson = serializers.PrimaryKeyRelatedField(read_only=True)
     completion_percent = serializers.SerializerMethodField(
         help_text="Completed live lessons over live lessons, in percent with one decimal "
         "(archived lessons count neither way)."
+    )
+    current_lesson = serializers.IntegerField(
+        source="current_lesson_id",
+        allow_null=True,
+        help_text="The next lesson to play: the first lesson in course order the learner can play and has not "
+        "completed. Null when every lesson is completed (or locked), and in an unavailable course.",
     )
 
     class Meta:
@@ -48,19 +55,25 @@ class EnrollmentSerializer(serializers.ModelSerializer):
         return completion_percent(enrollment.completed_lessons, enrollment.live_lessons)
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "string", "enum": LESSON_STATUSES},
+        "description": "Each lesson's status for the learner, keyed by lesson id, in course order: locked, "
+        "available, completed; archived lessons (after the live ones) only where the learner has history.",
+    }
+)
+class LessonStatusesField(serializers.DictField):
+    child = serializers.CharField()
+
+    def to_representation(self, value):
+        return {str(lesson_id): status for lesson_id, status in value.items()}
+
+
 class EnrollmentDetailSerializer(EnrollmentSerializer):
-    lessons = serializers.SerializerMethodField()
-    next_lesson = serializers.SerializerMethodField(
-        help_text="The first lesson in course order the learner can play and has not completed (null when none)."
-    )
+    """An enrollment with each lesson's status (progress.selectors.enrollments_progress)."""
+
+    lessons = LessonStatusesField(source="lesson_statuses")
 
     class Meta(EnrollmentSerializer.Meta):
-        fields = [*EnrollmentSerializer.Meta.fields, "lessons", "next_lesson"]
-
-    def get_lessons(self, enrollment) -> dict[str, str]:
-        """Each lesson's status for the learner: locked, available, completed, or archived (archived lessons only
-        where the learner has history)."""
-        return {str(lesson_id): status for lesson_id, status in (self.context.get("lesson_statuses") or {}).items()}
-
-    def get_next_lesson(self, enrollment) -> int | None:
-        return self.context.get("next_lesson")
+        fields = [*EnrollmentSerializer.Meta.fields, "lessons"]

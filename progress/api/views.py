@@ -20,28 +20,41 @@ class EnrollmentViewSet(
             return UserCourse.objects.none()
         return selectors.enrollment_list(user=self.request.user)
 
-    def retrieve(self, request, *args, **kwargs):
-        enrollment = self.get_object()
-        statuses = selectors.lesson_statuses(user=request.user, course=enrollment.course, include_archived=True)
-        context = {
-            "lesson_statuses": statuses,
-            "next_lesson": None
-            if selectors.course_unavailable_reason(enrollment.course)
-            else selectors.next_lesson_id(statuses),
-        }
-        return Response(EnrollmentDetailSerializer(enrollment, context=context).data)
+    def list(self, request, *args, **kwargs):
+        """The learner's courses, each with XP, completion and the current lesson (the next to play)."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        selectors.enrollments_progress(user=request.user, enrollments=page)
+        return self.get_paginated_response(EnrollmentSerializer(page, many=True).data)
 
-    @extend_schema(request=EnrollmentCreateSerializer, responses={200: EnrollmentSerializer, 201: EnrollmentSerializer})
+    @extend_schema(responses=EnrollmentDetailSerializer)
+    def retrieve(self, request, *args, **kwargs):
+        """The enrollment with each lesson's status (locked, available, completed, archived), the current lesson,
+        completion and XP: the learner's side of the public course tree."""
+        enrollment = self.get_object()
+        selectors.enrollments_progress(user=request.user, enrollments=[enrollment], include_archived=True)
+        return Response(EnrollmentDetailSerializer(enrollment).data)
+
+    @extend_schema(
+        request=EnrollmentCreateSerializer,
+        responses={200: EnrollmentDetailSerializer, 201: EnrollmentDetailSerializer},
+    )
     def create(self, request, *args, **kwargs):
+        """Enroll in a published course: 201, or 200 with the enrollment that already exists."""
         serializer = EnrollmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         enrollment, created = services.user_course_enroll(
             user=request.user, course=serializer.validated_data["course"], request=request
         )
         enrollment = self.get_queryset().get(pk=enrollment.pk)
+        selectors.enrollments_progress(user=request.user, enrollments=[enrollment], include_archived=True)
         return Response(
-            EnrollmentSerializer(enrollment).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+            EnrollmentDetailSerializer(enrollment).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+    def destroy(self, request, *args, **kwargs):
+        """Leave the course: its active sessions are abandoned; the history stays for a later return."""
+        return super().destroy(request, *args, **kwargs)
 
     def perform_destroy(self, instance):
         services.user_course_unenroll(enrollment=instance, request=self.request)

@@ -1,4 +1,4 @@
-"""Enrollments API, lesson statuses for the course tree, export sections and account deletion."""
+"""Enrollments API, lesson statuses and the current lesson, export sections and account deletion."""
 
 import itertools
 
@@ -9,7 +9,6 @@ from accounts.export import export_sections
 from accounts.services import user_delete
 from accounts.tests.factories import UserFactory
 from audit.models import UserActivityLog
-from courses.lesson_status import lesson_statuses
 from progress import selectors, services
 from progress.models import LessonSession, UserCourse, UserLessonProgress
 from progress.tests.factories import CourseFactory, LessonPrerequisiteFactory, UnitFactory, course_with_lessons
@@ -42,7 +41,8 @@ def test_list_and_detail_are_the_learners_own(learner_client, user, django_asser
     for _ in range(3):
         services.user_course_enroll(user=user, course=CourseFactory())
     services.user_course_enroll(user=UserFactory(), course=CourseFactory())
-    with django_assert_num_queries(2):
+    # the page and its count; the enrolled courses' lessons, prerequisites and the learner's progress in them
+    with django_assert_num_queries(5):
         body = learner_client.get("/api/v1/enrollments/").json()
     assert body["count"] == 3
     theirs = UserCourse.objects.exclude(user=user).get()
@@ -70,7 +70,6 @@ def test_unenroll_abandons_active_sessions_and_keeps_history(learner_client, use
 def test_lesson_statuses_in_constant_queries(user, django_assert_num_queries):
     unit = UnitFactory()
     course = unit.section.course
-    assert lesson_statuses(user=user, course=course) is None
     services.user_course_enroll(user=user, course=course)
     from progress.tests.factories import LessonFactory
 
@@ -83,28 +82,11 @@ def test_lesson_statuses_in_constant_queries(user, django_assert_num_queries):
             user=user, lesson=lesson, course=course, status="completed", attempts=1, completions=1
         )
     with django_assert_num_queries(3):
-        statuses = lesson_statuses(user=user, course=course)
+        statuses = selectors.lesson_statuses(user=user, course=course)
     assert [statuses[lesson.pk] for lesson in lessons[:4]] == ["completed", "completed", "available", "locked"]
     assert set(list(statuses.values())[4:]) == {"locked"}
     assert selectors.lesson_is_unlocked(user=user, lesson=lessons[2])
     assert not selectors.lesson_is_unlocked(user=user, lesson=lessons[3])
-
-
-def test_completed_lessons_are_read_only_while_enrolled(user):
-    from progress.tests.factories import LessonFactory
-
-    unit = UnitFactory()
-    course = unit.section.course
-    first, second = LessonFactory(unit=unit, position=0), LessonFactory(unit=unit, position=1)
-    UserLessonProgress.objects.create(user=user, lesson=first, course=course, status="completed", completions=1)
-    UserLessonProgress.objects.create(user=user, lesson=second, course=course, status="started", attempts=1)
-    # History kept after unenrolling is no enrollment.
-    assert selectors.completed_lesson_ids_if_enrolled(user=user, course_id=course.pk) is None
-    services.user_course_enroll(user=user, course=course)
-    assert selectors.completed_lesson_ids_if_enrolled(user=user, course_id=course.pk) == {first.pk}
-    other = UserFactory()
-    services.user_course_enroll(user=other, course=course)
-    assert selectors.completed_lesson_ids_if_enrolled(user=other, course_id=course.pk) == set()
 
 
 def test_export_sections_and_account_deletion(user):
