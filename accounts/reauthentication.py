@@ -11,6 +11,7 @@ gives a fresh session token).
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from types import SimpleNamespace
 from typing import Any
@@ -45,23 +46,30 @@ def recently_authenticated(request: Request) -> bool:
     return bool(records) and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
 
 
-def reauthentication_required_body(request: Request, *, action: str) -> dict[str, Any]:
-    """allauth's headless 401 for a session that must re-authenticate (`data.flows` says how), plus our error
-    shape's `detail` and `code`."""
+@dataclass(frozen=True)
+class ReauthenticationRequired:
+    """allauth's headless 401 for a session that must re-authenticate (`data.flows` says how), with our error
+    shape's `detail` and `code` (accounts.api.serializers.ReauthenticationRequiredSerializer writes it)."""
+
+    detail: str
+    data: dict[str, Any]
+    code: str = "reauthentication_required"
+    status: int = HTTPStatus.UNAUTHORIZED
+    meta: dict[str, Any] = field(default_factory=lambda: {"is_authenticated": True})
+
+
+def reauthentication_required(request: Request, *, action: str) -> ReauthenticationRequired:
     signed_in = _signed_in_session(request)
     flows = get_reauthentication_flows(signed_in.user) or _provider_flows(signed_in.user)
     if any(flow["id"] == "reauthenticate" for flow in flows):
         how = "confirm your password (POST /_allauth/{app|browser}/v1/auth/reauthenticate)"
     else:
         how = "sign in again with your provider"
-    return {
-        "detail": f"To {action}, {how} and try again within {account_settings.REAUTHENTICATION_TIMEOUT} seconds.",
-        "code": "reauthentication_required",
-        "status": HTTPStatus.UNAUTHORIZED,
-        "data": {
+    return ReauthenticationRequired(
+        detail=f"To {action}, {how} and try again within {account_settings.REAUTHENTICATION_TIMEOUT} seconds.",
+        data={
             "user": get_headless_adapter().serialize_user(signed_in.user),
             "methods": get_authentication_records(signed_in, signed_in.user),
             "flows": flows,
         },
-        "meta": {"is_authenticated": True},
-    }
+    )

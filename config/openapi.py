@@ -26,6 +26,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.plumbing import get_doc
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
@@ -237,8 +238,9 @@ class AutoSchema(openapi.AutoSchema):
         return shapes[0] if len(shapes) == 1 else {"oneOf": shapes}
 
     def _error_description(self, error: ErrorResponse) -> str:
-        codes = "\n".join(f"- `{code}`: {ERROR_CODES[code]}" for code in error.codes)
-        return f"{DESCRIPTIONS.get(error.status, HTTPStatus(error.status).phrase)}\n\n{codes}"
+        lines = [f"- `{code}`: {ERROR_CODES[code]}" for code in error.codes]
+        lines += [f"- {other.__name__.removesuffix('Serializer')}: {get_doc(other)}" for other in error.others]
+        return f"{DESCRIPTIONS.get(error.status, HTTPStatus(error.status).phrase)}\n\n" + "\n".join(lines)
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)

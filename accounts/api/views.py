@@ -6,8 +6,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
-from accounts.api.serializers import ProfileSerializer
-from accounts.reauthentication import reauthentication_required_body, recently_authenticated
+from accounts.api.serializers import ProfileSerializer, ReauthenticationRequiredSerializer
+from accounts.reauthentication import reauthentication_required, recently_authenticated
+from config.openapi import errors
 
 
 class MeView(APIView):
@@ -23,11 +24,20 @@ class MeView(APIView):
         user = services.user_profile_update(user=request.user, data=serializer.validated_data, request=request)
         return Response(ProfileSerializer(user).data)
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(
+        request=None,
+        responses={
+            204: None,
+            **errors(unauthorized=["not_authenticated", "authentication_failed", ReauthenticationRequiredSerializer]),
+        },
+    )
     def delete(self, request):
+        """Delete the account and its personal data. Needs a recent re-authentication: without one, 401
+        reauthentication_required, whose data.flows says how (allauth's headless shape)."""
         if not recently_authenticated(request):
+            refusal = reauthentication_required(request, action="delete your account")
             return Response(
-                reauthentication_required_body(request, action="delete your account"),
+                ReauthenticationRequiredSerializer(refusal).data,
                 status=status.HTTP_401_UNAUTHORIZED,
                 headers={"WWW-Authenticate": "X-Session-Token"},
             )

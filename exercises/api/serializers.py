@@ -1,10 +1,12 @@
 """Serializers of exercise types and of a lesson as a learner plays it."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from courses.models import Lesson, Unit
-from exercises.models import AudioFile, ExerciseType
-from exercises.play import exercise_play_payload
+from exercises.kinds import kind_for
+from exercises.models import AudioFile, ExerciseType, ExerciseTypeCode
+from exercises.play import exercise_image, play_order
 from exercises.selectors import lesson_exercises_for_play
 
 
@@ -28,7 +30,72 @@ class AnswerField(serializers.JSONField):
 
 class PlayImageSerializer(serializers.Serializer):
     url = serializers.CharField()
-    alt = serializers.CharField()
+    alt = serializers.CharField(help_text="What the picture shows, for learners who cannot see it.")
+
+
+class PlayContentField(serializers.Field):
+    """The exercise's play content, written by its kind's play_serializer (the schema: any kind's shape)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, exercise):
+        kind = kind_for(exercise.type.code)
+        options = (
+            sorted(exercise.options.all(), key=lambda option: (option.position, option.pk)) if kind.uses_options else []
+        )
+        data = kind.exercise_data(content=exercise.content, answers=exercise.answers, options=options)
+        order = play_order(exercise_id=exercise.pk, session_id=self.context.get("session_id"))
+        return kind.play_data(data, order=order)
+
+
+class RevealField(serializers.Field):
+    """A grade's correct answer, written by its kind's reveal_serializer; reads `exercise_type` and `correct_answer`
+    of the object it is given."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, graded):
+        return kind_for(graded.exercise_type).reveal_data(graded.correct_answer)
+
+
+class PlayExerciseSerializer(serializers.Serializer):
+    """An exercise of a lesson as a learner plays it, from a LessonExercise with its exercise loaded by
+    exercises.selectors (constant queries): never an answer, which option is right or a transcript.
+
+    Context: `audio_quality` (low, medium, high; default medium) and `session_id`, whose order the options and
+    tiles come in (None: the lesson's own order, exercises.play).
+    """
+
+    id = serializers.IntegerField(source="exercise.pk")
+    type = serializers.ChoiceField(source="exercise.type.code", choices=ExerciseTypeCode.choices)
+    prompt = serializers.CharField(source="exercise.prompt", help_text="The instruction shown to the learner.")
+    difficulty = serializers.IntegerField(source="exercise.difficulty", help_text="1 (easy) to 5.")
+    time_limit_seconds = serializers.IntegerField(source="exercise.time_limit_seconds", allow_null=True)
+    xp = serializers.IntegerField(source="exercise.xp")
+    hints = serializers.ListField(source="exercise.hints", child=serializers.CharField())
+    audio_url = serializers.SerializerMethodField(help_text="The audio in the quality asked for, else the best one.")
+    image = serializers.SerializerMethodField()
+    content = PlayContentField(source="exercise")
+    position = serializers.IntegerField(help_text="Its place in the lesson.")
+    is_required = serializers.BooleanField(help_text="Completing the lesson needs it answered right.")
+
+    def to_representation(self, link):
+        if self.context.get("audio_quality", "medium") not in AudioFile.Quality.values:
+            raise ValueError(f"Unknown audio quality {self.context['audio_quality']!r}; use low, medium or high.")
+        return super().to_representation(link)
+
+    def get_audio_url(self, link) -> str | None:
+        audio = link.exercise.audio
+        return audio.url_for(self.context.get("audio_quality", "medium")) if audio is not None else None
+
+    @extend_schema_field(PlayImageSerializer(allow_null=True))
+    def get_image(self, link):
+        image = exercise_image(link.exercise)
+        return PlayImageSerializer(image).data if image is not None else None
 
 
 class LessonPlaySerializer(serializers.ModelSerializer):
@@ -52,16 +119,9 @@ class LessonPlaySerializer(serializers.ModelSerializer):
             return lesson.xp_reward
         return sum(link.exercise.xp for link in self._links())
 
-    def get_exercises(self, lesson) -> list[dict]:
-        quality = self.context.get("audio_quality", "medium")
-        return [
-            {
-                "position": link.position,
-                "is_required": link.is_required,
-                **exercise_play_payload(link.exercise, audio_quality=quality),
-            }
-            for link in self._links()
-        ]
+    @extend_schema_field(PlayExerciseSerializer(many=True))
+    def get_exercises(self, lesson):
+        return PlayExerciseSerializer(self._links(), many=True, context=self.context).data
 
 
 class LessonInputSerializer(serializers.ModelSerializer):

@@ -5,6 +5,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from config.openapi import errors
 from courses import selectors as course_selectors
 from courses import services as course_services
 from courses.api.permissions import SignedInReadStaffWrite
@@ -59,9 +60,10 @@ class LessonViewSet(
 
     @extend_schema(
         parameters=[OpenApiParameter("audio_quality", str, enum=["low", "medium", "high"], default="medium")],
-        responses=LessonPlaySerializer,
+        responses={200: LessonPlaySerializer, **errors(400)},
     )
     def retrieve(self, request, *args, **kwargs):
+        """A lesson with its exercises to play (never an answer), for a signed-in learner."""
         query = AudioQualitySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         audio_quality = query.validated_data["audio_quality"]

@@ -160,14 +160,19 @@ class StrictInteger(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-class AnswerSerializer(serializers.Serializer):
+class ShapeSerializer(serializers.Serializer):
+    """A shape of a kind: an object with exactly these fields (its schema component is closed to others,
+    exercises.api.schema)."""
+
+    # Extra JSON-schema keywords for this shape's component (exercises.api.schema).
+    schema_extra: ClassVar[dict[str, Any]] = {}
+
+
+class AnswerSerializer(ShapeSerializer):
     """An answer shape: an object with exactly these fields (an unknown one is refused, in the schema too).
 
     The exercise being answered is in the context ("exercise": ExerciseData) for checks against its content.
     """
-
-    # Extra JSON-schema keywords for this shape's component (exercises.api.schema).
-    schema_extra: ClassVar[dict[str, Any]] = {}
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):
@@ -188,6 +193,14 @@ class TextAnswerSerializer(AnswerSerializer):
     """A typed (or spoken, transcribed) text."""
 
     text = StrictText()
+
+
+# --- what learners receive: play content and the correct answer revealed after answering ----------------
+
+
+class StructuredPromptSerializer(ShapeSerializer):
+    text = serializers.CharField(help_text="The sentence or word asked about.")
+    language = serializers.CharField(allow_null=True, help_text="Its language's code.")
 
 
 def flat_errors(errors: Any, path: str) -> Errors:
@@ -295,6 +308,10 @@ class ExerciseKind:
     needs_audio: ClassVar[bool] = False
     content_fields: ClassVar[frozenset[str]] = frozenset()
     answer_serializer: ClassVar[type[AnswerSerializer]]
+    # What play_content returns and what grade() reveals as the correct answer: the one definition of both in
+    # the API's bodies (exercises.api.serializers writes them through these) and in its schema.
+    play_serializer: ClassVar[type[ShapeSerializer]]
+    reveal_serializer: ClassVar[type[serializers.Field]] = serializers.CharField  # text: the answer meant
     admin_form: ClassVar[type[KindForm]]
 
     # --- authoring
@@ -338,8 +355,17 @@ class ExerciseKind:
     # --- learners
 
     def play_content(self, exercise: ExerciseData, *, order: random.Random) -> dict[str, Any]:
-        """What the learner needs to answer, never the answer; `order` shuffles options and tiles."""
+        """What the learner needs to answer, never the answer; `order` shuffles options and tiles. Its shape is
+        play_serializer's."""
         raise NotImplementedError
+
+    def play_data(self, exercise: ExerciseData, *, order: random.Random) -> dict[str, Any]:
+        """play_content as the API sends it (written by play_serializer)."""
+        return self.play_serializer(self.play_content(exercise, order=order)).data
+
+    def reveal_data(self, correct_answer: Any) -> Any:
+        """A grade's correct answer as the API sends it (written by reveal_serializer)."""
+        return self.reveal_serializer().to_representation(correct_answer)
 
     @property
     def preview_template(self) -> list[str]:

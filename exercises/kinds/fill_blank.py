@@ -11,6 +11,7 @@ from exercises.kinds.base import (
     Example,
     ExerciseKind,
     KindForm,
+    ShapeSerializer,
     StrictText,
     add_error,
     non_empty_string,
@@ -41,6 +42,16 @@ class FillBlankAnswerSerializer(AnswerSerializer):
         if "blanks" in attrs and len(attrs["blanks"]) != expected:
             raise serializers.ValidationError({"blanks": [f"Expected {expected} blanks, got {len(attrs['blanks'])}."]})
         return attrs
+
+
+class FillBlankContentSerializer(ShapeSerializer):
+    text = serializers.CharField(help_text=f"The text, each blank marked {BLANK_MARKER}.")
+    blanks = serializers.IntegerField(help_text="How many blanks: 1 is answered with text, more with blanks.")
+
+
+class FillBlankRevealSerializer(ShapeSerializer):
+    blanks = serializers.ListField(child=serializers.CharField(), help_text="The word of each blank, in order.")
+    text = serializers.CharField(help_text="The text with its blanks filled.")
 
 
 class FillBlankForm(KindForm):
@@ -82,6 +93,8 @@ class FillBlank(ExerciseKind):
     order = 60
     content_fields = frozenset({"text"})
     answer_serializer = FillBlankAnswerSerializer
+    play_serializer = FillBlankContentSerializer
+    reveal_serializer = FillBlankRevealSerializer
     admin_form = FillBlankForm
 
     def check(self, content, answers, options, errors, languages):

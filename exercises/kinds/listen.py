@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from django import forms
+from rest_framework import serializers
 
 from exercises.grading import match_text, text_result
-from exercises.kinds.base import Example, ExerciseKind, KindForm, TextAnswerSerializer, add_error, check_string_answers
+from exercises.kinds.base import (
+    Example,
+    ExerciseKind,
+    KindForm,
+    ShapeSerializer,
+    TextAnswerSerializer,
+    add_error,
+    check_string_answers,
+)
 from exercises.kinds.widgets import TextListField
+
+
+class ListenContentSerializer(ShapeSerializer):
+    slow_audio = serializers.BooleanField(help_text="Offer slow playback of the audio.")
 
 
 class ListenForm(KindForm):
@@ -37,6 +50,7 @@ class Listen(ExerciseKind):
     needs_audio = True
     content_fields = frozenset({"slow_audio"})
     answer_serializer = TextAnswerSerializer
+    play_serializer = ListenContentSerializer
     admin_form = ListenForm
 
     def check(self, content, answers, options, errors, languages):

@@ -12,6 +12,7 @@ from exercises.kinds.base import (
     Example,
     ExerciseKind,
     KindForm,
+    ShapeSerializer,
     StrictText,
     add_error,
     check_no_answers,
@@ -33,15 +34,23 @@ def content_pairs(content: dict) -> list[list[str]]:
     ]
 
 
+def pair_list(**kwargs) -> serializers.ListField:
+    return serializers.ListField(child=serializers.ListField(child=StrictText(), min_length=2, max_length=2), **kwargs)
+
+
+class MatchPairsContentSerializer(ShapeSerializer):
+    left = serializers.ListField(child=serializers.CharField(), help_text="The left column, in the editor's order.")
+    right = serializers.ListField(child=serializers.CharField(), help_text="The right column, shuffled.")
+
+
+class PairsRevealSerializer(ShapeSerializer):
+    pairs = pair_list(help_text="Every pair: [[left, right], ...].")
+
+
 class PairsAnswerSerializer(AnswerSerializer):
     """Every left item of the exercise exactly once, each with one right item of the exercise (texts as shown)."""
 
-    pairs = serializers.ListField(
-        child=serializers.ListField(child=StrictText(), min_length=2, max_length=2),
-        min_length=1,
-        max_length=100,
-        help_text="[[left, right], ...]: every left item once.",
-    )
+    pairs = pair_list(min_length=1, max_length=100, help_text="[[left, right], ...]: every left item once.")
 
     def validate_pairs(self, value):
         pairs = content_pairs(self.exercise.content)
@@ -77,6 +86,8 @@ class MatchPairs(ExerciseKind):
     order = 50
     content_fields = frozenset({"pairs"})
     answer_serializer = PairsAnswerSerializer
+    play_serializer = MatchPairsContentSerializer
+    reveal_serializer = PairsRevealSerializer
     admin_form = MatchPairsForm
 
     def check(self, content, answers, options, errors, languages):

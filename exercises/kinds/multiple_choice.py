@@ -12,7 +12,9 @@ from exercises.kinds.base import (
     Example,
     ExerciseKind,
     PromptForm,
+    ShapeSerializer,
     StrictInteger,
+    StructuredPromptSerializer,
     add_error,
     check_no_answers,
     check_structured_prompt,
@@ -31,6 +33,23 @@ class OptionAnswerSerializer(AnswerSerializer):
         return value
 
 
+class ChoiceSerializer(ShapeSerializer):
+    id = serializers.IntegerField(help_text="Send it as the answer's option.")
+    text = serializers.CharField()
+
+
+class MultipleChoiceContentSerializer(ShapeSerializer):
+    prompt = StructuredPromptSerializer(allow_null=True, help_text="The sentence or word asked about, if any.")
+    options = ChoiceSerializer(many=True, help_text="In this session's order.")
+
+
+class ChoiceRevealSerializer(ShapeSerializer):
+    """The correct option: the one chosen when it is right, else the first correct one."""
+
+    option = serializers.IntegerField()
+    text = serializers.CharField()
+
+
 class MultipleChoiceForm(PromptForm):
     @classmethod
     def content_from(cls, data):
@@ -44,6 +63,8 @@ class MultipleChoice(ExerciseKind):
     uses_options = True
     content_fields = frozenset({"prompt"})
     answer_serializer = OptionAnswerSerializer
+    play_serializer = MultipleChoiceContentSerializer
+    reveal_serializer = ChoiceRevealSerializer
     admin_form = MultipleChoiceForm
 
     def check(self, content, answers, options, errors, languages):

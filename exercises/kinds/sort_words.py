@@ -12,7 +12,9 @@ from exercises.kinds.base import (
     Example,
     ExerciseKind,
     PromptForm,
+    ShapeSerializer,
     StrictText,
+    StructuredPromptSerializer,
     add_error,
     check_string_answers,
     check_structured_prompt,
@@ -27,6 +29,11 @@ class WordsAnswerSerializer(AnswerSerializer):
     words = serializers.ListField(
         child=StrictText(), min_length=1, max_length=200, help_text="The tiles' texts in the learner's order."
     )
+
+
+class SortWordsContentSerializer(ShapeSerializer):
+    prompt = StructuredPromptSerializer(allow_null=True, help_text="The sentence or word asked about, if any.")
+    tiles = serializers.ListField(child=serializers.CharField(), help_text="In this session's order.")
 
 
 class SortWordsForm(PromptForm):
@@ -69,6 +76,7 @@ class SortWords(ExerciseKind):
     order = 70
     content_fields = frozenset({"tiles", "prompt"})
     answer_serializer = WordsAnswerSerializer
+    play_serializer = SortWordsContentSerializer
     admin_form = SortWordsForm
 
     def check(self, content, answers, options, errors, languages):

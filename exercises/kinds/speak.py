@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from django import forms
+from rest_framework import serializers
 
 from exercises.grading import match_text, text_result
 from exercises.kinds.base import (
     Example,
     ExerciseKind,
     KindForm,
+    ShapeSerializer,
     TextAnswerSerializer,
     add_error,
     check_string_answers,
     non_empty_string,
 )
 from exercises.kinds.widgets import TextListField
+
+
+class SpeakContentSerializer(ShapeSerializer):
+    phrase = serializers.CharField(help_text="The phrase to say.")
 
 
 class SpeakForm(KindForm):
@@ -41,6 +47,7 @@ class Speak(ExerciseKind):
     order = 40
     content_fields = frozenset({"phrase"})
     answer_serializer = TextAnswerSerializer
+    play_serializer = SpeakContentSerializer
     admin_form = SpeakForm
 
     def check(self, content, answers, options, errors, languages):

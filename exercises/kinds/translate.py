@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from rest_framework import serializers
 
 from courses.models import Language
 from exercises.grading import match_text, text_result
@@ -10,6 +11,7 @@ from exercises.kinds.base import (
     Example,
     ExerciseKind,
     KindForm,
+    ShapeSerializer,
     TextAnswerSerializer,
     add_error,
     check_language,
@@ -17,6 +19,13 @@ from exercises.kinds.base import (
     non_empty_string,
 )
 from exercises.kinds.widgets import TextListField
+
+
+class TranslateContentSerializer(ShapeSerializer):
+    source_text = serializers.CharField(help_text="The sentence to translate.")
+    source_language = serializers.CharField(
+        allow_null=True, help_text="Its language's code; null: the language the learner knows."
+    )
 
 
 class TranslateForm(KindForm):
@@ -62,6 +71,7 @@ class Translate(ExerciseKind):
     order = 10
     content_fields = frozenset({"source_text", "source_language"})
     answer_serializer = TextAnswerSerializer
+    play_serializer = TranslateContentSerializer
     admin_form = TranslateForm
 
     def check(self, content, answers, options, errors, languages):

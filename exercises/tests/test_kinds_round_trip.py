@@ -6,11 +6,11 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.tests.factories import StaffFactory
+from exercises.api.serializers import PlayExerciseSerializer
 from exercises.course_files import course_export
 from exercises.course_import import course_import
 from exercises.kinds.widgets import PairListField, TextListField, TextListsField
-from exercises.models import Exercise
-from exercises.play import exercise_play_payload
+from exercises.models import Exercise, LessonExercise
 from exercises.selectors import exercises_for_play
 from tests.admin_forms import admin_form_data
 
@@ -40,7 +40,7 @@ def test_demo_course_round_trips_byte_identically_with_its_structured_prompts(re
     course = course_import(text=demo_text).course
     asked = Exercise.objects.get(key="travel-left")
     assert asked.content == {"prompt": {"language": "es", "text": "A la izquierda"}}
-    payload = exercise_play_payload(exercises_for_play().get(pk=asked.pk))
+    payload = PlayExerciseSerializer(LessonExercise(exercise=exercises_for_play().get(pk=asked.pk), position=1)).data
     assert payload["content"]["prompt"] == {"text": "A la izquierda", "language": "es"}
     sort = Exercise.objects.get(key="food-sort-bebo")
     assert sort.content["prompt"] == {"language": "en", "text": "I drink water"}

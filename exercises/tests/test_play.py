@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from exercises.models import AudioFile
-from exercises.play import exercise_play_payload
+from exercises.api.serializers import PlayExerciseSerializer
+from exercises.models import AudioFile, LessonExercise
 from exercises.selectors import exercises_for_play, lesson_exercises_for_play
 
 from .factories import AudioFileFactory, ExerciseFactory, ExerciseTypeFactory, LessonExerciseFactory
@@ -11,8 +11,10 @@ from .factories import AudioFileFactory, ExerciseFactory, ExerciseTypeFactory, L
 pytestmark = pytest.mark.django_db
 
 
-def play(exercise, **kwargs):
-    return exercise_play_payload(exercises_for_play().get(pk=exercise.pk), **kwargs)
+def play(exercise, audio_quality="medium", session_id=None):
+    """The exercise's play payload, as the first exercise of a lesson."""
+    link = LessonExercise(exercise=exercises_for_play().get(pk=exercise.pk), position=1, is_required=True)
+    return PlayExerciseSerializer(link, context={"audio_quality": audio_quality, "session_id": session_id}).data
 
 
 def test_translate_payload_has_the_common_fields_and_no_answers():
@@ -28,6 +30,8 @@ def test_translate_payload_has_the_common_fields_and_no_answers():
         "audio_url": None,
         "image": None,
         "content": {"source_text": "The boy eats an apple.", "source_language": None},
+        "position": 1,
+        "is_required": True,
     }
 
 
@@ -118,7 +122,7 @@ def test_lesson_exercises_for_play_loads_everything_in_two_queries(django_assert
     for code in ("listen", "sort_words", "translate"):
         LessonExerciseFactory(lesson=link.lesson, exercise=ExerciseFactory(type=ExerciseTypeFactory(code=code)))
     with django_assert_num_queries(2):
-        payloads = [exercise_play_payload(row.exercise) for row in lesson_exercises_for_play(link.lesson)]
+        payloads = PlayExerciseSerializer(lesson_exercises_for_play(link.lesson), many=True).data
     assert [payload["type"] for payload in payloads] == ["multiple_choice", "listen", "sort_words", "translate"]
 
 

@@ -4,7 +4,7 @@ import json
 
 from rest_framework import serializers
 
-from exercises.api.serializers import AnswerField, PlayImageSerializer
+from exercises.api.serializers import AnswerField, PlayExerciseSerializer
 from gamification.api.engagement_serializers import QuestSerializer
 from gamification.models import Achievement
 from progress.models import LessonSession
@@ -82,20 +82,6 @@ class HeartsSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     max = serializers.IntegerField()
     next_heart_at = serializers.DateTimeField(allow_null=True)
-
-
-class PlayExerciseSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    type = serializers.CharField()
-    prompt = serializers.CharField()
-    difficulty = serializers.IntegerField()
-    time_limit_seconds = serializers.IntegerField(allow_null=True)
-    xp = serializers.IntegerField()
-    hints = serializers.ListField(child=serializers.CharField())
-    audio_url = serializers.CharField(allow_null=True)
-    image = PlayImageSerializer(allow_null=True)
-    content = serializers.DictField(help_text="Type-specific, never the answer.")
-    is_required = serializers.BooleanField()
 
 
 class SessionStartSerializer(LessonSessionSerializer):

@@ -12,7 +12,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from exercises.play import exercise_play_payload
+from exercises.api.serializers import PlayExerciseSerializer
 from exercises.selectors import lesson_exercises_for_play
 from gamification import selectors, services
 from gamification.api.engagement_serializers import QuestSerializer
@@ -86,13 +86,8 @@ class LessonSessionStartView(APIView):
 
 def _session_exercises(session, links, *, audio_quality: str) -> list[dict[str, Any]]:
     """The session's exercises as its learner plays them: options and tiles in this session's own order."""
-    return [
-        {
-            **exercise_play_payload(link.exercise, audio_quality=audio_quality, session_id=session.pk),
-            "is_required": link.is_required,
-        }
-        for link in links
-    ]
+    context = {"audio_quality": audio_quality, "session_id": session.pk}
+    return PlayExerciseSerializer(links, many=True, context=context).data
 
 
 class LessonSessionDetailView(APIView):
