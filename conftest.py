@@ -49,18 +49,3 @@ def learner_client(user):
     client.force_authenticate(user)
     client.user = user
     return client
-
-
-def app_login(client: APIClient, email: str, password: str = DEFAULT_PASSWORD) -> str:
-    """Log in through allauth's headless app API and return the session token."""
-    response = client.post("/_allauth/app/v1/auth/login", {"email": email, "password": password}, format="json")
-    assert response.status_code == 200, response.content
-    return response.json()["meta"]["session_token"]
-
-
-def app_reauthenticate(client: APIClient, token: str, password: str = DEFAULT_PASSWORD) -> None:
-    """Confirm the password in the app session `token` names (allauth's reauthentication), as DELETE me/ needs."""
-    response = client.post(
-        "/_allauth/app/v1/auth/reauthenticate", {"password": password}, format="json", HTTP_X_SESSION_TOKEN=token
-    )
-    assert response.status_code == 200, response.content

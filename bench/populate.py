@@ -30,7 +30,7 @@ from bench.common import (
     django_setup,
     positive_int,
 )
-from tests.answers import correct_answer
+from exercises.tests.factories import correct_answer
 
 GENERATED_COURSE_TITLE = "French for English speakers (bench)"
 BENCH_ACTIVE = 1000

@@ -89,8 +89,8 @@ def prepare_learners(users: int) -> dict:
     from bench.populate import GENERATED_COURSE_TITLE
     from courses.models import Course, Lesson
     from exercises.models import LessonExercise
+    from exercises.tests.factories import correct_answer
     from progress.selectors import lesson_statuses
-    from tests.answers import correct_answer
 
     learners = list(User.objects.filter(email__in=[BENCH_EMAIL.format(i + 1) for i in range(users)]).order_by("id"))
     tokens = []

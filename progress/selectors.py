@@ -191,8 +191,10 @@ def lesson_statuses_by_course(*, user, course_ids: list[int], include_archived: 
         if lesson_id in course_of:
             prerequisites[course_of[lesson_id]][lesson_id].append(requires_id)
     progress: dict[int, dict[int, str]] = {course_id: {} for course_id in course_ids}
-    rows = UserLessonProgress.objects.filter(user=user, course_id__in=course_ids).values_list(
-        "course_id", "lesson_id", "status"
+    rows = (
+        UserLessonProgress.objects.filter(user=user, course_id__in=course_ids)
+        .order_by()
+        .values_list("course_id", "lesson_id", "status")
     )
     for course_id, lesson_id, status in rows:
         progress[course_id][lesson_id] = status

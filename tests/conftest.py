@@ -2,42 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.core import signals
 from django.db import close_old_connections
-from hypothesis import HealthCheck
-from hypothesis import settings as hypothesis_settings
-from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
-from conftest import app_login
-from tests.answers import correct_answer
-
-DEMO_COURSE_FILE = Path(settings.BASE_DIR) / "fixtures" / "courses" / "spanish-for-english-speakers.yaml"
-
-
-def token_client(user) -> APIClient:
-    """A client signed in the way the mobile app is: allauth's X-Session-Token header."""
-    client = APIClient()
-    client.token = app_login(APIClient(), user.email)
-    client.credentials(HTTP_X_SESSION_TOKEN=client.token)
-    client.user = user
-    return client
-
-
-def fuzz_settings(max_examples: int) -> hypothesis_settings:
-    """Hypothesis settings of the schemathesis runs: a bounded number of examples, the same ones every run
-    (derandomized, no example database), and no deadline (a request may take a while on a busy CI machine)."""
-    return hypothesis_settings(
-        max_examples=max_examples,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
+from accounts.tests.factories import UserFactory, token_client
+from exercises.tests.factories import DEMO_COURSE
+from tests.learners import first_lessons, play
 
 
 @pytest.fixture
@@ -67,39 +38,8 @@ def demo_course(reference_data):
     from courses.models import Course
     from exercises.course_import import course_import
 
-    course_import(text=DEMO_COURSE_FILE.read_text(encoding="utf-8"))
+    course_import(text=DEMO_COURSE.read_text(encoding="utf-8"))
     return Course.objects.get(from_language__code="en", to_language__code="es")
-
-
-def first_lessons(course, count: int = 2):
-    from courses.selectors import course_lessons
-
-    return list(course_lessons(course=course)[:count])
-
-
-def play(client: APIClient, lesson, *, complete: bool = True, leave: int = 0) -> dict:
-    """Start `lesson` through the API, answer its exercises right but the first `leave`, complete it unless told not to.
-
-    Returns the completion's body with the session id, or the start's body when not completing.
-    """
-    from exercises.models import Exercise
-
-    started = client.post(f"/api/v1/lessons/{lesson.pk}/sessions/")
-    assert started.status_code == 201, started.content
-    session = started.json()
-    exercises = {e.pk: e for e in Exercise.objects.filter(pk__in=[x["id"] for x in session["exercises"]])}
-    for item in session["exercises"][leave:]:
-        answered = client.post(
-            f"/api/v1/sessions/{session['id']}/answers/",
-            {"exercise": item["id"], "answer": correct_answer(exercises[item["id"]]), "time_ms": 1200},
-        )
-        assert answered.status_code == 200, answered.content
-        assert answered.json()["correct"] is True, answered.json()
-    if not complete:
-        return session
-    done = client.post(f"/api/v1/sessions/{session['id']}/complete/")
-    assert done.status_code == 200, done.content
-    return {**done.json(), "id": session["id"]}
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Every learner endpoint as anonymous (401), as another learner (404 for the owner's objects, their own
-empty data otherwise) and as the owner (2xx); the other learner's calls change nothing of the owner's."""
+empty data otherwise) and as the owner (2xx); the other learner's calls change nothing of the owner's. The public
+catalog answers everyone alike, signed in or not."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from accounts.tests.factories import app_reauthenticate
 from audit.models import UserActivityLog
-from conftest import app_reauthenticate
 from exercises.models import ExerciseType
+from exercises.tests.factories import correct_answer
 from gamification.models import LearnerStats, UserDailyXP
 from progress.models import LessonSession, UserCourse, UserExerciseInteraction
-from tests.answers import correct_answer
-from tests.conftest import first_lessons, play
+from tests.learners import first_lessons, play
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ OWN_DATA = [
     ("get", "/api/v1/me/activity/"),
     ("get", "/api/v1/me/export/"),
 ]
-CATALOG = [
+PUBLIC_CATALOG = [
     "/api/v1/languages/",
     "/api/v1/languages/{language}/",
     "/api/v1/exercise-types/",
@@ -69,8 +70,9 @@ CATALOG = [
     "/api/v1/achievements/",
     "/api/v1/courses/",
     "/api/v1/courses/{course}/",
-    "/api/v1/lessons/{lesson}/",
 ]
+# A lesson's play payload is for learners.
+LEARNER_CATALOG = ["/api/v1/lessons/{lesson}/"]
 
 
 def fill(path: str, world) -> str:
@@ -103,7 +105,7 @@ def every_learner_endpoint():
     return (
         [(m, p) for m, p, _ in OWNED]
         + OWN_DATA
-        + [("get", p) for p in CATALOG]
+        + [("get", p) for p in LEARNER_CATALOG]
         + [
             ("post", "/api/v1/enrollments/"),
             ("post", "/api/v1/lessons/{lesson}/sessions/"),
@@ -117,7 +119,7 @@ def every_learner_endpoint():
 def test_anonymous_gets_401(world, method, path):
     before = owner_footprint(world["owner"].user)
     response = call(APIClient(), method, fill(path, world), {} if method in {"post", "patch"} else None)
-    assert response.status_code == 401, response.content
+    assert (response.status_code, response.json()["code"]) == (401, "not_authenticated"), response.content
     assert owner_footprint(world["owner"].user) == before
 
 
@@ -168,17 +170,28 @@ def test_another_learner_sees_only_their_own_empty_data(world, method, path):
         assert owner.user.email not in response.content.decode()
 
 
-@pytest.mark.parametrize("path", CATALOG)
-def test_catalog_is_open_to_every_signed_in_learner(world, path):
+@pytest.mark.parametrize("path", PUBLIC_CATALOG)
+def test_the_public_catalog_answers_everyone_alike(world, path):
+    bodies = []
+    for client in (APIClient(), world["other"], world["owner"]):
+        response = call(client, "get", fill(path, world))
+        assert response.status_code == 200, response.content
+        bodies.append(response.content)
+    assert bodies[0] == bodies[1] == bodies[2]
+
+
+@pytest.mark.parametrize("path", LEARNER_CATALOG)
+def test_a_lesson_to_play_is_open_to_every_signed_in_learner(world, path):
     for client in (world["other"], world["owner"]):
         assert call(client, "get", fill(path, world)).status_code == 200
 
 
-def test_course_tree_carries_statuses_only_for_the_enrolled_learner(world):
-    path = fill("/api/v1/courses/{course}/", world)
-    lessons = lambda body: [l for s in body["sections"] for u in s["units"] for l in u["lessons"]]  # noqa: E731, E741
-    assert {lesson["status"] for lesson in lessons(world["other"].get(path).json())} == {None}
-    assert "completed" in {lesson["status"] for lesson in lessons(world["owner"].get(path).json())}
+def test_lesson_statuses_are_the_enrolled_learners_own(world):
+    owner, other = world["owner"], world["other"]
+    statuses = owner.get(fill("/api/v1/enrollments/{enrollment}/", world)).json()["lessons"]
+    first, second = (str(lesson.pk) for lesson in first_lessons(world["course"], 2))
+    assert (statuses[first], statuses[second]) == ("completed", "available")
+    assert other.get(fill("/api/v1/enrollments/{enrollment}/", world)).status_code == 404
 
 
 def test_starting_a_lesson_needs_the_learners_own_enrollment(world):

@@ -6,8 +6,8 @@ JSON clients never exercise: a view whose serializer cannot stand alone answers 
 
 import pytest
 
-from accounts.tests.factories import UserFactory
-from tests.conftest import first_lessons, token_client
+from accounts.tests.factories import UserFactory, token_client
+from tests.learners import first_lessons
 
 pytestmark = pytest.mark.django_db
 

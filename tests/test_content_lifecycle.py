@@ -15,7 +15,7 @@ from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
 
-from accounts.tests.factories import StaffFactory, UserFactory
+from accounts.tests.factories import StaffFactory, UserFactory, token_client
 from audit.models import SystemAuditLog, UserActivityLog
 from audit.services import AuditContext
 from courses.models import Course, Language, Lesson, LessonPrerequisite, Section, Unit
@@ -25,7 +25,6 @@ from exercises.models import AudioFile, Exercise, ExerciseOption, LessonExercise
 from gamification.models import Achievement, LearnerStats, UserAchievement
 from progress.models import LessonSession, UserCourse, UserExerciseInteraction, UserLessonProgress
 from tests.admin_forms import admin_form_data
-from tests.conftest import token_client
 
 pytestmark = pytest.mark.django_db
 

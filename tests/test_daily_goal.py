@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 import time_machine
 
-from accounts.tests.factories import SuperuserFactory, UserFactory
+from accounts.tests.factories import SuperuserFactory, UserFactory, token_client
 from gamification.models import UserDailyXP
-from tests.conftest import first_lessons, play, token_client
+from tests.learners import first_lessons, play
 
 pytestmark = pytest.mark.django_db
 

@@ -25,10 +25,10 @@ from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from audit.models import UserActivityLog
 from bench.common import gunicorn_process
 from courses.models import Course
+from exercises.tests.factories import DEMO_COURSE, correct_answer
 from gamification.models import LearnerStats, UserAchievement, UserDailyXP, UserHeartsLog
 from progress.models import LessonSession, UserCourse, UserLessonProgress
-from tests.answers import correct_answer
-from tests.conftest import DEMO_COURSE_FILE, first_lessons
+from tests.learners import first_lessons
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -166,7 +166,7 @@ def demo_content():
     from exercises.course_import import course_import
 
     reference_data_load()
-    course_import(text=DEMO_COURSE_FILE.read_text(encoding="utf-8"))
+    course_import(text=DEMO_COURSE.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize(

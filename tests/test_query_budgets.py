@@ -15,12 +15,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from accounts.models import User
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory, app_reauthenticate, token_client
 from audit.models import UserActivityLog
 from bench.populate import generate_course
-from conftest import app_reauthenticate
 from courses.selectors import course_lessons
 from courses.tests.factories import CourseFactory
 from exercises.models import ExerciseType
@@ -29,7 +29,7 @@ from gamification.models import Achievement, QuestTemplate, UserAchievement, Use
 from gamification.rules import league_week
 from gamification.services import league_rollover
 from progress.models import LessonSession, UserExerciseInteraction
-from tests.conftest import play, token_client
+from tests.learners import play
 
 pytestmark = pytest.mark.django_db
 
@@ -43,12 +43,19 @@ BUDGETS = {  # queries besides AUTH; in tests every atomic block adds SAVEPOINT 
     "GET exercise-types/{id}/": AUTH + 1,
     "GET achievements/": AUTH + 2,
     "GET courses/": AUTH + 2,
-    # Content is cached under the content revision: first call (cold) and every later one (cached).
-    "GET courses/{id}/": AUTH + 7,
-    "GET courses/{id}/ (cached)": AUTH + 2,
+    # Content is cached under the content revision: first call (cold) and every later one (cached). The tree is
+    # the same for everyone (no learner data): the content revision, then course, sections, units, lessons, links.
+    "GET courses/{id}/": AUTH + 6,
+    "GET courses/{id}/ (cached)": AUTH + 1,
+    # The public catalog signed out: no session to read.
+    "GET languages/ (anonymous)": 2,
+    "GET courses/ (anonymous)": 2,
+    "GET courses/{id}/ (anonymous, cached)": 1,
     "GET lessons/{id}/": AUTH + 4,
     "GET lessons/{id}/ (cached)": AUTH + 1,
-    "GET enrollments/": AUTH + 2,
+    # The page and its count, then the current lesson of the page's courses: their lessons, their prerequisites,
+    # the learner's progress in them (three queries for any number of enrollments).
+    "GET enrollments/": AUTH + 5,
     "GET enrollments/{id}/": AUTH + 4,
     "GET sessions/{id}/": AUTH + 1,
     # An active session brings its exercises (a reload): the lesson's exercises with types, audio and options.
@@ -70,8 +77,9 @@ BUDGETS = {  # queries besides AUTH; in tests every atomic block adds SAVEPOINT 
     "POST sessions/{id}/complete/": AUTH + 20,
     # The profile's check constraints are validated by a query each (SAVEPOINT, SELECT, RELEASE in tests).
     "PATCH me/": AUTH + 10,
-    # Completion is derived on read (progress.selectors), so enrolling reads no lesson counts.
-    "POST enrollments/": AUTH + 11,
+    # Completion is derived on read (progress.selectors), so enrolling reads no lesson counts; the answer is the
+    # enrollment's detail (its lessons' statuses: three queries).
+    "POST enrollments/": AUTH + 14,
     "DELETE enrollments/{id}/": AUTH + 7,
     # Deleting the account: one statement per table of the learner's data (Django's cascade), whatever its size;
     # on PostgreSQL two more tell the audit tables' append-only trigger that this transaction may redact them.
@@ -174,7 +182,7 @@ def test_every_learner_endpoint_keeps_its_budget(world):
     client = world["client"]
     measured: dict[str, tuple[int, list[str]]] = {}
 
-    def measure(name: str, method: str, path: str, body=None):
+    def measure(name: str, method: str, path: str, body=None, client=client):
         n, response, sql = count(client, method, path, body)
         measured[name] = (n, sql)
         return response
@@ -187,6 +195,10 @@ def test_every_learner_endpoint_keeps_its_budget(world):
     measure("GET courses/", "get", "/api/v1/courses/")
     measure("GET courses/{id}/", "get", f"/api/v1/courses/{world['course'].pk}/")
     measure("GET courses/{id}/ (cached)", "get", f"/api/v1/courses/{world['course'].pk}/")
+    anonymous = APIClient()
+    measure("GET languages/ (anonymous)", "get", "/api/v1/languages/", client=anonymous)
+    measure("GET courses/ (anonymous)", "get", "/api/v1/courses/", client=anonymous)
+    measure("GET courses/{id}/ (anonymous, cached)", "get", f"/api/v1/courses/{world['course'].pk}/", client=anonymous)
     measure("GET lessons/{id}/", "get", f"/api/v1/lessons/{world['next_lesson'].pk}/")
     measure("GET lessons/{id}/ (cached)", "get", f"/api/v1/lessons/{world['next_lesson'].pk}/")
     measure("GET enrollments/", "get", "/api/v1/enrollments/")
@@ -206,7 +218,7 @@ def test_every_learner_endpoint_keeps_its_budget(world):
     session_id = session.json()["id"]
     measure("GET sessions/{id}/ (active)", "get", f"/api/v1/sessions/{session_id}/")
     from exercises.models import Exercise
-    from tests.answers import correct_answer
+    from exercises.tests.factories import correct_answer
 
     items = session.json()["exercises"]
     exercises = {e.pk: e for e in Exercise.objects.filter(pk__in=[i["id"] for i in items])}

@@ -24,15 +24,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from courses.models import Language
 from exercises.models import ExerciseType, LessonExercise
 from progress.models import LessonSession
-from tests.conftest import first_lessons, fuzz_settings, play
+from tests.contract import fuzz_settings
+from tests.learners import first_lessons, play
 
 MAX_EXAMPLES = 15
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 EXCLUDED = {("DELETE", "/api/v1/me/")}
 # Body fields that name an object: half of the generated bodies get a real one.
 BODY_IDS = {"/api/v1/sessions/{id}/answers/": "exercise", "/api/v1/enrollments/": "course"}
@@ -66,15 +71,15 @@ def world(django_db_setup, django_db_blocker):
     Each test's own transaction nests inside this one (a savepoint), so what one operation's requests
     change is undone before the next operation's test.
     """
-    from accounts.tests.factories import UserFactory
+    from accounts.tests.factories import UserFactory, token_client
     from courses.models import Course
     from courses.reference_data import reference_data_load
     from exercises.course_import import course_import
-    from tests.conftest import DEMO_COURSE_FILE, token_client
+    from exercises.tests.factories import DEMO_COURSE
 
     with django_db_blocker.unblock(), transaction.atomic():
         reference_data_load()
-        course_import(text=DEMO_COURSE_FILE.read_text(encoding="utf-8"))
+        course_import(text=DEMO_COURSE.read_text(encoding="utf-8"))
         course = Course.objects.get(from_language__code="en", to_language__code="es")
         owner = token_client(UserFactory())
         enrollment = owner.post("/api/v1/enrollments/", {"course": course.pk}).json()["id"]

@@ -16,8 +16,8 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 
-from accounts.tests.factories import UserFactory
-from tests.conftest import fuzz_settings, token_client
+from accounts.tests.factories import UserFactory, token_client
+from tests.contract import fuzz_settings
 
 MAX_EXAMPLES = 8
 SIGN_OUT = ("DELETE", "/_allauth/{client}/v1/auth/session")

@@ -4,10 +4,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from accounts.models import User
-from accounts.tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
+from accounts.tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory, app_reauthenticate
 from audit.models import SystemAuditLog, UserActivityLog
 from audit.services import system_audit_record
-from conftest import app_reauthenticate
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from allauth.account.models import EmailAddress
 from django.test import override_settings
 
 from accounts.models import User
-from accounts.tests.factories import UserFactory
-from conftest import app_login, app_reauthenticate
+from accounts.tests.factories import UserFactory, app_login, app_reauthenticate
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ from django.contrib.auth import backends as django_backends
 from rest_framework.test import APIClient
 
 from accounts.backends import AuthenticationBackend, ModelBackend
-from accounts.tests.factories import UserFactory
-from conftest import app_login
+from accounts.tests.factories import UserFactory, app_login
 
 pytestmark = pytest.mark.django_db
 

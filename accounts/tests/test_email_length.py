@@ -4,8 +4,7 @@ import pytest
 from django.db import DataError, IntegrityError, transaction
 
 from accounts.models import User
-from accounts.tests.factories import SuperuserFactory
-from conftest import app_login
+from accounts.tests.factories import SuperuserFactory, app_login
 
 pytestmark = pytest.mark.django_db
 

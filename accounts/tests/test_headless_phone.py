@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import app_login
+from accounts.tests.factories import app_login
 
 pytestmark = pytest.mark.django_db
 

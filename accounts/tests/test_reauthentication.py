@@ -6,8 +6,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
-from conftest import app_login, app_reauthenticate
+from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory, app_login, app_reauthenticate
 
 pytestmark = pytest.mark.django_db
 

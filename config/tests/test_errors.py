@@ -5,9 +5,8 @@ import json
 import pytest
 from django.test import RequestFactory
 
+from accounts.tests.factories import app_login, token_client
 from config.exceptions import server_error
-from conftest import app_login
-from tests.conftest import token_client
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ import pytest
 from django.db import OperationalError
 from django.db.migrations import Migration
 
-from accounts.tests.factories import StaffFactory
-from conftest import app_login
+from accounts.tests.factories import StaffFactory, app_login
 
 pytestmark = pytest.mark.django_db
 

@@ -53,8 +53,20 @@ def test_each_learner_has_their_own_counter(low_rates):
         assert second.get("/api/v1/me/").status_code == 200
 
 
+def test_the_public_catalog_has_the_anonymous_rate(low_rates):
+    client = APIClient()
+    with time_machine.travel(dt.datetime(2026, 11, 25, 12, 0, 30, tzinfo=dt.UTC), tick=False):
+        statuses = [client.get("/api/v1/languages/").status_code for _ in range(3)]
+        refused = client.get("/api/v1/courses/")
+    assert statuses == [200, 200, 429]
+    assert refused.json() == {
+        "detail": "Request was throttled. Expected available in 30 seconds.",
+        "code": "throttled",
+        "wait": 30,
+    }
+
+
 def test_anonymous_callers_are_counted_by_address(low_rates):
-    # Every /api/v1/ endpoint needs a learner (401 comes before throttling); the anonymous rate guards the rest.
     factory, throttle = APIRequestFactory(), AnonRateThrottle()
 
     def allowed(address: str) -> bool:

@@ -1,11 +1,9 @@
 import io
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
-DEMO_COURSE = Path(settings.BASE_DIR) / "fixtures" / "courses" / "spanish-for-english-speakers.yaml"
+from exercises.tests.factories import DEMO_COURSE
 
 
 @pytest.fixture

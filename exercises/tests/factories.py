@@ -8,6 +8,9 @@ from courses.tests.factories import LanguageFactory, LessonFactory
 from exercises.kinds import kind_for
 from exercises.models import AudioFile, Exercise, ExerciseOption, ExerciseType, LessonExercise
 
+# The demo course (make run imports it): a course file with every exercise type.
+DEMO_COURSE = Path(settings.BASE_DIR) / "fixtures" / "courses" / "spanish-for-english-speakers.yaml"
+
 # Default XP per type as `manage.py seed` loads it.
 TYPE_DEFAULT_XP = {
     record["code"]: record["default_xp"]
@@ -77,3 +80,14 @@ class LessonExerciseFactory(factory.django.DjangoModelFactory):
     lesson = factory.SubFactory(LessonFactory)
     exercise = factory.SubFactory(ExerciseFactory)
     position = factory.Sequence(lambda n: n + 1)
+
+
+def correct_answer(exercise) -> dict:
+    """The answer a learner who knows it sends, in the API's answer shape; reads exercise.type, answers, content
+    and options."""
+    kind = kind_for(exercise.type.code)
+    options = (
+        sorted(exercise.options.all(), key=lambda option: (option.position, option.pk)) if kind.uses_options else []
+    )
+    data = kind.exercise_data(content=exercise.content, answers=exercise.answers, options=options)
+    return kind.known_answer(exercise=data)

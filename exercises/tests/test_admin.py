@@ -13,9 +13,8 @@ from audit.models import SystemAuditLog
 from courses.models import Course, Language, Lesson, LessonPrerequisite, Section, Unit
 from courses.tests.factories import CourseFactory, LessonFactory, LessonPrerequisiteFactory, SectionFactory, UnitFactory
 from exercises.models import AudioFile, Exercise, ExerciseOption, ExerciseType, LessonExercise
+from exercises.tests.factories import DEMO_COURSE
 from tests.admin_forms import add_inline_row, admin_form_data
-
-from .conftest import DEMO_COURSE
 
 pytestmark = pytest.mark.django_db
 

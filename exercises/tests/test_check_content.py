@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_check_content_passes_on_the_demo_course(reference_data):
-    from .conftest import DEMO_COURSE
+    from exercises.tests.factories import DEMO_COURSE
 
     call_command("import_course", str(DEMO_COURSE), stdout=io.StringIO())
     out = io.StringIO()

@@ -10,8 +10,7 @@ from courses.models import Course, Language, Lesson, LessonPrerequisite, Section
 from exercises.course_files import CourseFileError, course_by_reference, course_export
 from exercises.course_import import course_import
 from exercises.models import AudioFile, Exercise, ExerciseOption, LessonExercise
-
-from .conftest import DEMO_COURSE
+from exercises.tests.factories import DEMO_COURSE
 
 pytestmark = pytest.mark.django_db
 

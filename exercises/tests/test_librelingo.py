@@ -8,7 +8,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory, token_client
 from audit.models import SystemAuditLog
 from courses.models import Course, Language, Lesson, LessonPrerequisite, Section, Unit
 from exercises.course_files import course_export
@@ -16,7 +16,6 @@ from exercises.course_import import course_import
 from exercises.librelingo import TYPE_CODES, librelingo_read
 from exercises.models import AudioFile, Exercise, ExerciseOption, ExerciseType, LessonExercise
 from progress.models import UserLessonProgress
-from tests.conftest import token_client
 
 pytestmark = pytest.mark.django_db
 
