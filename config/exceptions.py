@@ -1,4 +1,4 @@
-"""One place where errors become HTTP answers, in one shape (README.md, "Using it": errors).
+"""One place where errors become HTTP answers, in one shape (docs/api.md, "Errors"; their schema: config/openapi.py).
 
 Every refusal is `{"detail": "<message for people>", "code": "<stable machine code>"}` (a 429 adds `wait`, the
 seconds until a retry may succeed); bad input is a 400 of field errors, `{"field": ["message", ...]}`, with
@@ -28,16 +28,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 API_PREFIXES = ("/api/", "/_allauth/")
 
 
-class Conflict(exceptions.APIException):
-    """A request that is valid but clashes with the current state (lesson locked, no hearts...)."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state."
-    default_code = "conflict"
-
-
 class DomainError(Exception):
-    """Raised by services for a rule the caller broke; `code` is machine-readable."""
+    """Raised by services for a rule the caller broke (409 unless a subclass says otherwise); `code` is
+    machine-readable and listed, with its meaning, in config.openapi.ERROR_CODES."""
 
     status_code = status.HTTP_409_CONFLICT
 

@@ -310,18 +310,6 @@ def content_bulk_archive(
     _bulk_set(model, rows, archived_at=now)
 
 
-def content_bulk_restore(rows: list[models.Model], *, audit: BulkAudit) -> None:
-    """Un-archive locked rows (a course file names them again)."""
-    if not rows:
-        return
-    model = type(rows[0])
-    for row in rows:
-        before = audit_snapshot(row)
-        row.archived_at = None
-        audit.add(Action.CHANGE, row, audit_diff(before, audit_snapshot(row)), {"restored": True})
-    _bulk_set(model, rows, archived_at=None)
-
-
 def _bulk_set(model: type[models.Model], rows: list[models.Model], **values) -> None:
     if any(field.name == "updated_at" for field in model._meta.concrete_fields):
         values["updated_at"] = timezone.now()

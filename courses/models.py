@@ -81,10 +81,6 @@ class ArchivableModel(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def is_archived(self) -> bool:
-        return self.archived_at is not None
-
 
 class TimestampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)

@@ -60,12 +60,6 @@ def lessons_with_xp() -> QuerySet[Lesson]:
     )
 
 
-def lesson_effective_xp(lesson: Lesson | int) -> int:
-    """A lesson's XP reward: its own, else the sum of its exercises' XP (one query)."""
-    lesson_id = lesson.pk if isinstance(lesson, Lesson) else lesson
-    return lessons_with_xp().get(pk=lesson_id).effective_xp_reward
-
-
 def course_tree(*, course_id: int) -> Course:
     """A course with its live sections, units and lessons (with XP and prerequisites) loaded in five queries,
     whether published or not (callers check visibility). Raises Course.DoesNotExist.

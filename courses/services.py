@@ -7,8 +7,6 @@ history in it, else deletes it (courses.content.content_remove).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -18,7 +16,6 @@ from courses.content import (
     content_create,
     content_delete,
     content_remove,
-    content_restore,
     content_update,
 )
 from courses.locks import content_rows_lock, course_lock
@@ -85,26 +82,7 @@ def course_remove(*, course: Course, by: AuditContext) -> Removal:
     return content_remove(course, by=by)
 
 
-@transaction.atomic
-def course_restore(*, course: Course, by: AuditContext) -> bool:
-    return content_restore(course, by=by)
-
-
 # --- sections, units, lessons --------------------------------------------------------------------
-
-
-@transaction.atomic
-def section_create(*, course: Course, title: str, by: AuditContext, position: int | None = None, **fields) -> Section:
-    if position is None:
-        position = next_position(Section, parent_filter={"course": course})
-    return content_create(Section(course=course, title=title, position=position, **fields), by=by)
-
-
-@transaction.atomic
-def unit_create(*, section: Section, title: str, by: AuditContext, position: int | None = None, **fields) -> Unit:
-    if position is None:
-        position = next_position(Unit, parent_filter={"section": section})
-    return content_create(Unit(section=section, title=title, position=position, **fields), by=by)
 
 
 @transaction.atomic
@@ -123,22 +101,10 @@ def lesson_update(*, lesson: Lesson, by: AuditContext, **fields) -> Lesson:
 
 
 @transaction.atomic
-def tree_node_update(*, node: Section | Unit, by: AuditContext, **fields: Any) -> Section | Unit:
-    """Change a section or a unit (title, description, guidebook, icon, colour, position, parent)."""
-    content_update(node, fields, by=by)
-    return node
-
-
-@transaction.atomic
 def tree_node_remove(*, node: Section | Unit | Lesson, by: AuditContext) -> Removal:
     """Archive a section, unit or lesson that holds learner history (a lesson with sessions or progress, or a
     section/unit with such a lesson), else delete it with what is under it."""
     return content_remove(node, by=by)
-
-
-@transaction.atomic
-def tree_node_restore(*, node: Course | Section | Unit | Lesson, by: AuditContext) -> bool:
-    return content_restore(node, by=by)
 
 
 # --- prerequisites -------------------------------------------------------------------------------

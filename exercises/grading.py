@@ -113,11 +113,6 @@ def normalize(text: str, orthography: Orthography = PLAIN) -> str:
     return " ".join("".join(chars).split())
 
 
-def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
-
-
 def _osa_distance(a: Sequence, b: Sequence, same: Callable[[Any, Any], bool]) -> int:
     """Optimal string alignment distance (adjacent transpositions cost 1); `same(x, y)` says which items match."""
     previous2: list[int] = []

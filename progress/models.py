@@ -89,10 +89,6 @@ class LessonSession(models.Model):
     def __str__(self) -> str:
         return f"Session {self.pk} of lesson {self.lesson_id} ({self.status})"
 
-    @property
-    def is_active(self) -> bool:
-        return self.status == self.Status.ACTIVE
-
 
 class UserLessonProgress(models.Model):
     class Status(models.TextChoices):

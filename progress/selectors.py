@@ -261,10 +261,6 @@ def completion_percent(completed: int, total: int) -> float:
     return min(100.0, round(100 * completed / total, 1)) if total else 0.0
 
 
-def course_completion(*, user, course: Course | int) -> float:
-    return completion_percent(len(completed_lesson_ids(user=user, course=course)), live_lesson_count(course=course))
-
-
 def session_answer_history(*, session: LessonSession) -> list[tuple[int, bool]]:
     """(exercise_id, is_correct) of every answer in the session, in order."""
     return list(

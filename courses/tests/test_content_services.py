@@ -1,4 +1,5 @@
-"""The content services: one audited change per write, archive or delete decided by learner history, restore."""
+"""The content write path (courses.content, and the services over it): one audited change per write, archive or
+delete decided by learner history, restore."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -10,11 +11,10 @@ from accounts.tests.factories import StaffFactory, UserFactory
 from audit.models import SystemAuditLog
 from audit.services import AuditContext
 from courses import services
+from courses.content import content_create, content_remove, content_restore, content_update
 from courses.models import Language, Lesson, LessonPrerequisite, Section, Unit
-from exercises import services as exercise_services
 from exercises.models import AudioFile, Exercise
 from exercises.tests.factories import ExerciseFactory, LessonExerciseFactory
-from gamification import content as achievements
 from gamification.models import Achievement, UserAchievement
 from progress.models import LessonSession, UserExerciseInteraction, UserLessonProgress
 
@@ -48,8 +48,8 @@ def history_in(lesson: Lesson, exercise: Exercise | None = None):
 
 def test_the_tree_is_created_in_order_and_each_row_audited_once():
     course = CourseFactory()
-    section = services.section_create(course=course, title="Basics", key="basics", by=BY)
-    unit = services.unit_create(section=section, title="Hello", key="hello", by=BY)
+    section = content_create(Section(course=course, title="Basics", key="basics", position=1), by=BY)
+    unit = content_create(Unit(section=section, title="Hello", key="hello", position=1), by=BY)
     first = services.lesson_create(unit=unit, title="One", key="one", by=BY)
     second = services.lesson_create(unit=unit, title="Two", key="two", by=BY)
     assert (section.position, unit.position, first.position, second.position) == (1, 1, 1, 2)
@@ -58,13 +58,13 @@ def test_the_tree_is_created_in_order_and_each_row_audited_once():
         ("create", [None, "One"], "203.0.113.9"),
         ("create", [None, "Two"], "203.0.113.9"),
     ]
-    services.tree_node_update(node=unit, title="Hello!", by=BY)
-    services.tree_node_update(node=unit, title="Hello!", by=BY)  # nothing changes: nothing is audited
+    content_update(unit, {"title": "Hello!"}, by=BY)
+    content_update(unit, {"title": "Hello!"}, by=BY)  # nothing changes: nothing is audited
     assert [(action, changes) for action, changes, _, _ in audit_rows("unit")][1:] == [
         ("change", {"title": ["Hello", "Hello!"]})
     ]
     with pytest.raises(ValidationError):
-        services.tree_node_update(node=unit, color="green", by=BY)
+        content_update(unit, {"color": "green"}, by=BY)
     unit.refresh_from_db()
     assert unit.color == "#58CC02"
 
@@ -83,8 +83,8 @@ def test_a_section_with_a_used_lesson_is_archived_and_an_unused_unit_deleted():
     section.refresh_from_db()
     assert section.archived_at is not None
     assert list(Lesson.objects.live().filter(pk=used.pk)) == []  # hidden by its section
-    assert services.tree_node_restore(node=section, by=BY) is True
-    assert services.tree_node_restore(node=section, by=BY) is False  # not archived (any more)
+    assert content_restore(section, by=BY) is True
+    assert content_restore(section, by=BY) is False  # not archived (any more)
     assert list(Lesson.objects.live().filter(pk=used.pk)) == [used]
     archive, restore = audit_rows("section")[-2:]
     assert archive[2] == {"archived": True, "learners": 1, "learner_rows": 2}
@@ -96,7 +96,7 @@ def test_a_course_is_archived_when_learners_are_enrolled_and_restored():
     history_in(lesson)
     course = lesson.unit.section.course
     assert services.course_remove(course=course, by=BY).history.rows == 2  # the session and the progress
-    assert services.course_restore(course=course, by=BY) is True
+    assert content_restore(course, by=BY) is True
     course.refresh_from_db()
     assert course.archived_at is None
 
@@ -131,20 +131,20 @@ def test_prerequisites_are_changed_and_removed_through_their_services():
 def test_an_answered_exercise_is_archived_and_restored_an_unanswered_one_deleted():
     link = LessonExerciseFactory()
     history_in(link.lesson, link.exercise)
-    removal = exercise_services.exercise_remove(exercise=link.exercise, by=BY)
+    removal = content_remove(link.exercise, by=BY)
     assert (removal.archived, removal.history.rows) == (True, 1)
-    assert exercise_services.exercise_restore(exercise=link.exercise, by=BY) is True
+    assert content_restore(link.exercise, by=BY) is True
     spare = ExerciseFactory()
-    assert exercise_services.exercise_remove(exercise=spare, by=BY).archived is False
+    assert content_remove(spare, by=BY).archived is False
     assert not Exercise.objects.filter(pk=spare.pk).exists()
 
 
-def test_audio_is_written_through_its_services():
+def test_audio_is_written_through_the_content_path():
     spanish = LanguageFactory(code="es")
-    audio = exercise_services.audio_create(
-        language=spanish, key="hola", transcript="Hola", url_medium="https://cdn.example/hola.mp3", by=BY
+    audio = content_create(
+        AudioFile(language=spanish, key="hola", transcript="Hola", url_medium="https://cdn.example/hola.mp3"), by=BY
     )
-    exercise_services.audio_update(audio=audio, speaker="Lucía", by=BY)
+    content_update(audio, {"speaker": "Lucía"}, by=BY)
     assert AudioFile.objects.get().speaker == "Lucía"
     assert [(action, changes.get("speaker")) for action, changes, _, _ in audit_rows("audiofile")] == [
         ("create", [None, ""]),
@@ -153,13 +153,13 @@ def test_audio_is_written_through_its_services():
 
 
 def test_achievements_are_authored_retired_and_restored():
-    badge = achievements.achievement_create(code="ten", name="Ten", kind="lessons_completed", threshold=10, by=BY)
-    achievements.achievement_update(achievement=badge, xp_reward=5, by=BY)
+    badge = content_create(Achievement(code="ten", name="Ten", kind="lessons_completed", threshold=10), by=BY)
+    content_update(badge, {"xp_reward": 5}, by=BY)
     UserAchievement.objects.create(user=UserFactory(), achievement=badge, progress=3)
-    assert achievements.achievement_retire(achievement=badge, by=BY).archived is True
-    assert achievements.achievement_restore(achievement=badge, by=BY) is True
-    spare = achievements.achievement_create(code="spare", name="Spare", kind="total_xp", threshold=1, by=BY)
-    assert achievements.achievement_retire(achievement=spare, by=BY).archived is False
+    assert content_remove(badge, by=BY).archived is True
+    assert content_restore(badge, by=BY) is True
+    spare = content_create(Achievement(code="spare", name="Spare", kind="total_xp", threshold=1), by=BY)
+    assert content_remove(spare, by=BY).archived is False
     assert list(Achievement.objects.values_list("code", "xp_reward")) == [("ten", 5)]
 
 
