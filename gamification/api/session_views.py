@@ -12,6 +12,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.openapi import errors
 from exercises.api.serializers import PlayExerciseSerializer
 from exercises.selectors import lesson_exercises_for_play
 from gamification import selectors, services
@@ -42,7 +43,7 @@ def _hearts(hearts) -> dict[str, Any]:
 def _idempotency_key(request) -> str | None:
     key = request.headers.get("Idempotency-Key")
     if key is not None and (not key.strip() or len(key) > MAX_KEY_LENGTH or not key.isprintable()):
-        raise ValidationError({"Idempotency-Key": f"Send 1 to {MAX_KEY_LENGTH} printable characters."})
+        raise ValidationError({"Idempotency-Key": [f"Send 1 to {MAX_KEY_LENGTH} printable characters."]})
     return key
 
 
@@ -65,13 +66,38 @@ def _idempotent_response(request, produce) -> Response:
     return response
 
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="1 to 255 printable characters. A retry with the same key and body replays the first answer (with "
+    "Idempotent-Replayed: true) and changes nothing; the same key with another body is 422 idempotency_key_reused. "
+    "Keys are kept IDEMPOTENCY_KEY_TTL_SECONDS.",
+)
+
+
 class LessonSessionStartView(APIView):
     @extend_schema(
         request=None,
         parameters=[OpenApiParameter("audio_quality", OpenApiTypes.STR, enum=["low", "medium", "high"])],
-        responses={201: SessionStartSerializer},
+        responses={
+            201: SessionStartSerializer,
+            **errors(
+                400,
+                conflict=[
+                    "not_enrolled",
+                    "course_unavailable",
+                    "lesson_unavailable",
+                    "lesson_locked",
+                    "no_hearts",
+                    "lesson_empty",
+                ],
+            ),
+        },
     )
     def post(self, request, lesson_id: int):
+        """Start an attempt at a lesson: 201 with the session, the learner's hearts and the exercises to play (in
+        this session's order). Starting again abandons the lesson's active attempt."""
         query = SessionStartQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         start = services.lesson_session_start(user=request.user, lesson_id=lesson_id, request=request)
@@ -93,7 +119,7 @@ def _session_exercises(session, links, *, audio_quality: str) -> list[dict[str, 
 class LessonSessionDetailView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("audio_quality", OpenApiTypes.STR, enum=["low", "medium", "high"])],
-        responses=SessionDetailSerializer,
+        responses={200: SessionDetailSerializer, **errors(400)},
     )
     def get(self, request, pk: int):
         """The session; an active one with its exercises, exactly as its start returned them (a reload)."""
@@ -110,10 +136,19 @@ class LessonSessionDetailView(APIView):
 class LessonSessionAnswerView(APIView):
     @extend_schema(
         request=AnswerInputSerializer,
-        parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)],
-        responses={200: AnswerResultSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            200: AnswerResultSerializer,
+            **errors(
+                400,
+                conflict=["session_finished", "exercise_already_answered"],
+                unprocessable=["idempotency_key_reused"],
+            ),
+        },
     )
     def post(self, request, pk: int):
+        """Answer one exercise: graded on the server; a wrong answer costs a heart, and the session fails at 0
+        hearts. An answer of the wrong shape is a 400 that costs nothing."""
         data = AnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
 
@@ -146,10 +181,20 @@ class LessonSessionAnswerView(APIView):
 class LessonSessionCompleteView(APIView):
     @extend_schema(
         request=None,
-        parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)],
-        responses={200: CompletionSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            200: CompletionSerializer,
+            **errors(
+                400,
+                conflict=["session_finished", "lesson_incomplete"],
+                unprocessable=["idempotency_key_reused"],
+            ),
+        },
     )
     def post(self, request, pk: int):
+        """Finish the attempt once every required exercise is answered right: XP, score, streak, today's XP
+        against the goal, achievements unlocked."""
+
         def produce():
             done = services.lesson_session_complete(user=request.user, session_id=pk, request=request)
             return status.HTTP_200_OK, {
@@ -206,7 +251,7 @@ class MeStatsView(APIView):
 
 
 class MeXpHistoryView(APIView):
-    @extend_schema(parameters=[XpHistoryQuerySerializer], responses={200: XpHistorySerializer})
+    @extend_schema(parameters=[XpHistoryQuerySerializer], responses={200: XpHistorySerializer, **errors(400)})
     def get(self, request):
         query = XpHistoryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
