@@ -1,16 +1,14 @@
-"""The authoring console in a real browser: Playwright driving Debian's Chromium against a live server.
+"""The authoring console in a real browser: Playwright driving Debian's Chromium (the root conftest's
+`browser_page`) against a live server.
 
 A content editor creates a lesson, adds one exercise of each type through the per-type forms, reorders two
 lessons by drag and drop, and opens the learner preview; a screenshot of the preview is written under the
-test's output folder and copied to test-results/. Chromium is found by its executable path (CHROMIUM_PATH,
-default /usr/bin/chromium; `make test` and .ci/run install Debian's package where it is missing): nothing is
-downloaded at test time, and a missing browser fails the test with a message, never skips it.
+test's output folder and copied to test-results/.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
 import shutil
 from pathlib import Path
 
@@ -18,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
@@ -31,53 +29,6 @@ from exercises.tests.factories import AudioFileFactory
 
 # The live server reads committed data: a transactional test.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-RESULTS = Path(settings.BASE_DIR) / "test-results"
-
-
-def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        pytest.fail(
-            f"No Chromium at {path}: install Debian's package (apt-get install -y chromium; `make test` and .ci/run "
-            "do it where apt is available) or point CHROMIUM_PATH at a Chromium executable.",
-            pytrace=False,
-        )
-    return path
-
-
-@pytest.fixture
-def browser_page(live_server, monkeypatch, request):
-    from playwright.sync_api import sync_playwright
-
-    executable = chromium_path()
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls stay synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-            if request.session.testsfailed:
-                # What the browser showed when the test failed, for whoever reads the CI log.
-                RESULTS.mkdir(exist_ok=True)
-                page.screenshot(path=str(RESULTS / "failure.png"), full_page=True)
-                (RESULTS / "failure.html").write_text(page.content())
-        finally:
-            browser.close()
-            # ORM calls made while Playwright's loop runs get their own connection (Django's connections are
-            # context-local): close it here, or the test database cannot be dropped at the end of the run.
-            connections.close_all()
 
 
 def content_editors_group() -> Group:
@@ -225,5 +176,6 @@ def test_an_editor_authors_a_lesson_in_the_browser(live_server, browser_page, ed
     screenshot = tmp_path / "learner-preview.png"
     page.screenshot(path=str(screenshot), full_page=True)
     assert screenshot.stat().st_size > 10_000
-    RESULTS.mkdir(exist_ok=True)
-    shutil.copy(screenshot, RESULTS / screenshot.name)
+    results = Path(settings.BASE_DIR) / "test-results"
+    results.mkdir(exist_ok=True)
+    shutil.copy(screenshot, results / screenshot.name)
