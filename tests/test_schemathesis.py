@@ -1,11 +1,13 @@
-"""Schemathesis against the project's own OpenAPI schema, signed in as a learner with real data.
+"""Schemathesis against the project's own OpenAPI schema, signed in as a learner with real data, and signed out.
 
-Each operation of /api/schema/ gets a bounded number of generated requests, valid and invalid, sent
-through the WSGI app with the learner's X-Session-Token: no answer may be a 5xx, and every answer must
-match the schema (body shape and content type of the documented responses). Half of the generated
-requests use real ids (the learner's own enrollment and sessions, the demo course and its lessons, a
-real exercise in answers), so they reach real objects rather than only 404s. DELETE me/ is left out (it
-would sign the learner out; tests/test_access_matrix.py covers it).
+Each operation of /api/schema/ gets a bounded number of generated requests, valid and invalid, the same ones every
+run (derandomized), sent through the WSGI app with the learner's X-Session-Token: no answer may be a 5xx, and every
+answer must be documented and match the schema (the status is one the operation documents, the body validates
+against that status's schema, the content type is the documented one). Half of the generated requests use real ids
+(the learner's own enrollment and sessions, the demo course and its lessons, a real exercise in answers), so they
+reach real objects rather than only 404s. DELETE me/ is left out of the learner's run (it would sign the learner
+out; tests/test_access_matrix.py covers it). Every operation is also called signed out: the public catalog answers
+in full, the rest with its documented 401.
 
 schemathesis.pytest.from_fixture fails on this pytest (9.2: no Function._nodeid), so the operations are
 parametrized here and each runs a Hypothesis test over operation.as_strategy().
@@ -37,23 +39,38 @@ from tests.contract import fuzz_settings
 from tests.learners import first_lessons, play
 
 MAX_EXAMPLES = 15
+# Signed out, an operation that needs a learner answers 401 whatever it is sent: a few examples show it.
+MAX_EXAMPLES_SIGNED_OUT = {True: MAX_EXAMPLES, False: 3}
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 EXCLUDED = {("DELETE", "/api/v1/me/")}
 # Body fields that name an object: half of the generated bodies get a real one.
 BODY_IDS = {"/api/v1/sessions/{id}/answers/": "exercise", "/api/v1/enrollments/": "course"}
 
 
-def schema_operations() -> list[tuple[str, str]]:
-    """(method, path) of every operation in the OpenAPI schema, read at collection time (no database)."""
+def schema_paths() -> dict:
+    """The OpenAPI schema's paths, read at collection time (no database)."""
     from drf_spectacular.generators import SchemaGenerator
 
     with contextlib.redirect_stderr(io.StringIO()):  # drf-spectacular's warnings are for the schema's owners
-        paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+        return SchemaGenerator().get_schema(request=None, public=True)["paths"]
+
+
+def schema_operations() -> list[tuple[str, str]]:
+    """(method, path) of every operation in the OpenAPI schema but those EXCLUDED from the learner's run."""
     return [
         (method.upper(), path)
-        for path, operations in paths.items()
+        for path, operations in schema_paths().items()
         for method in operations
         if (method.upper(), path) not in EXCLUDED
+    ]
+
+
+def signed_out_operations() -> list[tuple[str, str, bool]]:
+    """(method, path, public) of every operation; public ones accept no credentials (security lists {})."""
+    return [
+        (method.upper(), path, {} in operation.get("security", []))
+        for path, operations in schema_paths().items()
+        for method, operation in operations.items()
     ]
 
 
@@ -129,6 +146,35 @@ def test_api_conforms_to_its_schema_and_never_answers_5xx(method, path, api_sche
         case.call_and_validate(headers=headers, checks=CHECKS)
 
     fuzz()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path", "public"), signed_out_operations())
+def test_signed_out_callers_get_documented_answers(method, path, public, api_schema, world, in_test_transaction):
+    operation = api_schema[path][method]
+
+    @given(case=case_strategy(operation, world["ids"].get(path, [])))
+    @fuzz_settings(MAX_EXAMPLES_SIGNED_OUT[public])
+    def fuzz(case):
+        response = case.call_and_validate(checks=CHECKS)
+        if not public:
+            # 404: the generated path is no route at all (an id that is not a number), found before any sign-in.
+            assert response.status_code in {401, 404}, (method, path, response.status_code)
+
+    fuzz()
+
+
+def test_the_public_operations_are_the_catalog():
+    public = {(method, path) for method, path, is_public in signed_out_operations() if is_public}
+    assert public == {
+        ("GET", "/api/v1/languages/"),
+        ("GET", "/api/v1/languages/{id}/"),
+        ("GET", "/api/v1/exercise-types/"),
+        ("GET", "/api/v1/exercise-types/{id}/"),
+        ("GET", "/api/v1/achievements/"),
+        ("GET", "/api/v1/courses/"),
+        ("GET", "/api/v1/courses/{id}/"),
+    }
 
 
 def test_every_operation_but_account_deletion_is_fuzzed():
