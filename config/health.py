@@ -12,9 +12,13 @@ from django.http import JsonResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from config.openapi import errors
 
 
 @never_cache
@@ -77,16 +81,29 @@ def health_floor(request):
     return JsonResponse({"status": "ok"})
 
 
+class VersionsSerializer(serializers.Serializer):
+    python = serializers.CharField()
+    django = serializers.CharField()
+    database = serializers.CharField(help_text="Vendor, driver and server version.")
+
+
+class SystemHealthSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["ok"])
+    versions = VersionsSerializer()
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text="Rows per model (app.Model).")
+
+
 @method_decorator(never_cache, name="dispatch")
 class SystemHealthView(APIView):
     """Versions and row counts, for staff only; an API view so a refusal is JSON (401 anonymous, 403 non-staff)
     like every other, whether the caller signs in with the session cookie or an X-Session-Token."""
 
     permission_classes = [IsAdminUser]
-    schema = None  # an operator's endpoint, not part of the learner API's schema
 
+    @extend_schema(tags=["health"], responses={200: SystemHealthSerializer, **errors(403)})
     def get(self, request):
-        return Response(system_health())
+        """Staff only: Python, Django and database versions and row counts (docs/operations.md)."""
+        return Response(SystemHealthSerializer(system_health()).data)
 
 
 def system_health() -> dict:

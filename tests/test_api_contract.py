@@ -257,3 +257,16 @@ def test_bad_input_is_a_documented_body_of_field_errors(learner):
     assert body == {"answer.lang": ["Unknown field; allowed: text."]}
     nested = learner.patch("/api/v1/me/", {"daily_xp_goal": 15}, format="json")
     assert assert_conforms(nested, "patch", "/api/v1/me/") == {"daily_xp_goal": ['"15" is not a valid choice.']}
+
+
+def test_the_system_health_of_staff_matches_the_schema(db):
+    from accounts.tests.factories import StaffFactory
+
+    body = assert_conforms(token_client(StaffFactory()).get("/health/system"), "get", "/health/system")
+    assert body["status"] == "ok"
+    assert body["counts"]["accounts.User"] == 1
+    refused = token_client(UserFactory()).get("/health/system")
+    assert (refused.status_code, assert_conforms(refused, "get", "/health/system")["code"]) == (
+        403,
+        "permission_denied",
+    )
