@@ -312,6 +312,7 @@ SPECTACULAR_SETTINGS = {
         "AchievementKindEnum": "gamification.models.Achievement.Kind",
         "QuestKindEnum": "gamification.models.QuestTemplate.Kind",
         "ExerciseTypeCodeEnum": "exercises.models.ExerciseTypeCode",
+        "FeedbackCodeEnum": "exercises.api.serializers.FEEDBACK_CODES",
     },
 }
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
@@ -29,40 +28,73 @@ def learner_stats(*, user) -> LearnerStats:
     )
 
 
-def me_stats(*, user, now: dt.datetime | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class DayXp:
+    """A local day's XP against the goal in force that day (a UserDailyXP row, or a day without one)."""
+
+    date: dt.date
+    xp: int
+    goal: int
+
+    @property
+    def goal_met(self) -> bool:
+        return self.xp >= self.goal
+
+
+@dataclass(frozen=True)
+class StreakNow:
+    current: int
+    longest: int
+    freezes: int
+    freezes_max: int
+    last_active_date: dt.date | None
+    extended_today: bool
+
+
+@dataclass(frozen=True)
+class MeStats:
+    total_xp: int
+    streak: StreakNow
+    hearts: rules.Hearts
+    today: DayXp
+    lessons_completed: int
+    perfect_lessons: int
+    courses_completed: int
+
+
+def me_stats(*, user, now: dt.datetime | None = None) -> MeStats:
     """`me/stats/`: total XP, streak, hearts with the next heart's time, and today's XP against the goal."""
     now = now or timezone.now()
     stats = learner_stats(user=user)
     today = user.local_date(now)
     daily = UserDailyXP.objects.filter(user=user, date=today).first()
-    hearts = rules.hearts_at(stored=stats.hearts, updated_at=stats.hearts_updated_at, now=now)
     streak = rules.Streak(stats.current_streak, stats.longest_streak, stats.last_active_date, stats.streak_freezes)
-    goal = daily.goal if daily else user.daily_xp_goal
-    xp_today = daily.xp if daily else 0
-    return {
-        "total_xp": stats.total_xp,
-        "streak": {
-            "current": rules.streak_as_of(streak, today),
-            "longest": stats.longest_streak,
-            "freezes": stats.streak_freezes,
-            "freezes_max": settings.STREAK_FREEZE_MAX,
-            "last_active_date": stats.last_active_date,
-            "extended_today": stats.last_active_date == today,
-        },
-        "hearts": {
-            "count": hearts.count,
-            "max": settings.HEARTS_MAX,
-            "next_heart_at": hearts.next_heart_at,
-            "full_at": hearts.full_at,
-        },
-        "today": {"date": today, "xp": xp_today, "goal": goal, "goal_met": xp_today >= goal},
-        "lessons_completed": stats.lessons_completed,
-        "perfect_lessons": stats.perfect_lessons,
-        "courses_completed": stats.courses_completed,
-    }
+    return MeStats(
+        total_xp=stats.total_xp,
+        streak=StreakNow(
+            current=rules.streak_as_of(streak, today),
+            longest=stats.longest_streak,
+            freezes=stats.streak_freezes,
+            freezes_max=settings.STREAK_FREEZE_MAX,
+            last_active_date=stats.last_active_date,
+            extended_today=stats.last_active_date == today,
+        ),
+        hearts=rules.hearts_at(stored=stats.hearts, updated_at=stats.hearts_updated_at, now=now),
+        today=DayXp(today, daily.xp, daily.goal) if daily else DayXp(today, 0, user.daily_xp_goal),
+        lessons_completed=stats.lessons_completed,
+        perfect_lessons=stats.perfect_lessons,
+        courses_completed=stats.courses_completed,
+    )
 
 
-def xp_history(*, user, days: int, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class XpHistory:
+    days: int
+    timezone: str
+    results: list[DayXp]
+
+
+def xp_history(*, user, days: int, now: dt.datetime | None = None) -> XpHistory:
     """One entry per local day, oldest first, ending today; days without XP included with 0."""
     today = user.local_date(now or timezone.now())
     first = today - dt.timedelta(days=days - 1)
@@ -71,9 +103,8 @@ def xp_history(*, user, days: int, now: dt.datetime | None = None) -> list[dict[
     for offset in range(days):
         day = first + dt.timedelta(days=offset)
         row = rows.get(day)
-        xp, goal = (row.xp, row.goal) if row else (0, user.daily_xp_goal)
-        history.append({"date": day, "xp": xp, "goal": goal, "goal_met": xp >= goal})
-    return history
+        history.append(DayXp(day, row.xp, row.goal) if row else DayXp(day, 0, user.daily_xp_goal))
+    return XpHistory(days=days, timezone=user.timezone, results=history)
 
 
 @dataclass

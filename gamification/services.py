@@ -477,8 +477,13 @@ def _session_for_write(*, user, session_id: int, now: dt.datetime) -> LessonSess
 class AnswerOutcome:
     session: LessonSession
     interaction: UserExerciseInteraction
+    exercise_type: str  # its kind's code: the shape of result.correct_answer
     result: grading.GradeResult
     hearts: rules.Hearts
+
+    @property
+    def correct_answer(self) -> Any:
+        return self.result.correct_answer
 
 
 def _exercise_to_grade(*, session: LessonSession, exercise_id: int) -> progress_selectors.ExerciseToGrade:
@@ -553,7 +558,13 @@ def lesson_session_answer(
     )
     if not result.correct and stats.hearts == 0:
         progress_services.lesson_session_fail(session=session, now=now, request=request)
-    return AnswerOutcome(session=session, interaction=interaction, result=result, hearts=current_hearts(stats, now))
+    return AnswerOutcome(
+        session=session,
+        interaction=interaction,
+        exercise_type=exercise.type_code,
+        result=result,
+        hearts=current_hearts(stats, now),
+    )
 
 
 @dataclass

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from courses.models import Lesson, Unit
+from exercises.grading import CORRECT, MISSING_ACCENT, TYPO, WRONG
 from exercises.kinds import kind_for
 from exercises.models import AudioFile, ExerciseType, ExerciseTypeCode
 from exercises.play import exercise_image, play_order
@@ -26,6 +27,9 @@ class AnswerField(serializers.JSONField):
         if not isinstance(data, dict):
             self.fail("not_an_object")
         return super().to_internal_value(data)
+
+
+FEEDBACK_CODES = [CORRECT, MISSING_ACCENT, TYPO, WRONG]
 
 
 class PlayImageSerializer(serializers.Serializer):
@@ -60,6 +64,25 @@ class RevealField(serializers.Field):
 
     def to_representation(self, graded):
         return kind_for(graded.exercise_type).reveal_data(graded.correct_answer)
+
+
+class FeedbackDetailSerializer(serializers.Serializer):
+    blank = serializers.IntegerField(help_text="The blank's place, from 0.")
+    feedback = serializers.ChoiceField(choices=FEEDBACK_CODES)
+    answer = serializers.CharField(help_text="The accepted word meant or closest.")
+
+
+class GradeFeedbackSerializer(serializers.Serializer):
+    """exercises.grading.GradeResult's feedback: its code, a message for the learner, and per-blank details
+    (fill_blank; empty for the other types)."""
+
+    code = serializers.ChoiceField(
+        source="feedback",
+        choices=FEEDBACK_CODES,
+        help_text="correct, missing_accent and typo count as right; wrong costs a heart.",
+    )
+    message = serializers.CharField()
+    details = FeedbackDetailSerializer(many=True)
 
 
 class PlayExerciseSerializer(serializers.Serializer):

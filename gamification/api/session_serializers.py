@@ -2,9 +2,11 @@
 
 import json
 
+from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from exercises.api.serializers import AnswerField, PlayExerciseSerializer
+from exercises.api.serializers import AnswerField, GradeFeedbackSerializer, PlayExerciseSerializer, RevealField
 from gamification.api.engagement_serializers import QuestSerializer
 from gamification.models import Achievement
 from progress.models import LessonSession
@@ -74,48 +76,71 @@ class LearnerAchievementSerializer(serializers.Serializer):
         return item.unlocked_at is not None
 
 
-# --- Response shapes (the views build these bodies; the serializers describe them in the OpenAPI schema,
-# so clients and the schemathesis run check them).
+# --- Response bodies: each written by its serializer, from the models and dataclasses the services return.
 
 
 class HeartsSerializer(serializers.Serializer):
+    """rules.Hearts as a learner sees them."""
+
     count = serializers.IntegerField()
-    max = serializers.IntegerField()
-    next_heart_at = serializers.DateTimeField(allow_null=True)
+    max = serializers.SerializerMethodField(help_text="HEARTS_MAX.")
+    next_heart_at = serializers.DateTimeField(allow_null=True, help_text="When one more comes back; null when full.")
+
+    def get_max(self, hearts) -> int:
+        return settings.HEARTS_MAX
+
+
+@extend_schema_field(PlayExerciseSerializer(many=True))
+class SessionExercisesField(serializers.Field):
+    """The session's exercises (LessonExercise rows), in the order this session shows options and tiles."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, session):
+        links = self.context["exercises"]
+        if links is None:
+            return None
+        context = {"audio_quality": self.context.get("audio_quality", "medium"), "session_id": session.pk}
+        return PlayExerciseSerializer(links, many=True, context=context).data
 
 
 class SessionStartSerializer(LessonSessionSerializer):
-    hearts = HeartsSerializer()
-    exercises = PlayExerciseSerializer(many=True)
+    """A session just started: context `hearts` (rules.Hearts) and `exercises` (its LessonExercise rows)."""
+
+    hearts = serializers.SerializerMethodField()
+    exercises = SessionExercisesField()
 
     class Meta(LessonSessionSerializer.Meta):
         fields = [*LessonSessionSerializer.Meta.fields, "hearts", "exercises"]
 
+    @extend_schema_field(HeartsSerializer)
+    def get_hearts(self, session):
+        return HeartsSerializer(self.context["hearts"]).data
+
 
 class SessionDetailSerializer(LessonSessionSerializer):
-    exercises = PlayExerciseSerializer(
-        many=True, allow_null=True, help_text="An active session's exercises, in its own order; null once it is over."
+    """A session; context `exercises`: an active session's LessonExercise rows, else None."""
+
+    exercises = SessionExercisesField(
+        allow_null=True, help_text="An active session's exercises, in its own order; null once it is over."
     )
 
     class Meta(LessonSessionSerializer.Meta):
         fields = [*LessonSessionSerializer.Meta.fields, "exercises"]
 
 
-class FeedbackSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    details = serializers.ListField(child=serializers.JSONField())
-
-
 class AnswerResultSerializer(serializers.Serializer):
-    interaction = serializers.IntegerField()
-    exercise = serializers.IntegerField()
-    correct = serializers.BooleanField()
-    feedback = FeedbackSerializer()
-    correct_answer = serializers.JSONField(help_text="The best correct answer, in the shape of the exercise's type.")
+    """gamification.services.AnswerOutcome."""
+
+    interaction = serializers.IntegerField(source="interaction.pk", help_text="The recorded answer's id.")
+    exercise = serializers.IntegerField(source="interaction.exercise_id")
+    correct = serializers.BooleanField(source="result.correct")
+    feedback = GradeFeedbackSerializer(source="result")
+    correct_answer = RevealField(source="*")
     hearts = HeartsSerializer()
-    hearts_remaining = serializers.IntegerField()
-    session_status = serializers.ChoiceField(choices=LessonSession.Status.choices)
+    hearts_remaining = serializers.IntegerField(source="hearts.count")
+    session_status = serializers.ChoiceField(source="session.status", choices=LessonSession.Status.choices)
     session = LessonSessionSerializer()
 
 
@@ -180,7 +205,7 @@ class StatsStreakSerializer(serializers.Serializer):
 
 
 class StatsHeartsSerializer(HeartsSerializer):
-    full_at = serializers.DateTimeField(allow_null=True)
+    full_at = serializers.DateTimeField(allow_null=True, help_text="When every heart is back; null when full.")
 
 
 class MeStatsSerializer(serializers.Serializer):
@@ -194,6 +219,12 @@ class MeStatsSerializer(serializers.Serializer):
 
 
 class XpHistorySerializer(serializers.Serializer):
+    """gamification.selectors.XpHistory: one entry per local day, oldest first, ending today."""
+
     days = serializers.IntegerField()
-    timezone = serializers.CharField()
+    timezone = serializers.CharField(help_text="The learner's timezone, whose days these are.")
     results = DayXpSerializer(many=True)
+
+
+class LearnerAchievementListSerializer(serializers.Serializer):
+    results = LearnerAchievementSerializer(many=True)

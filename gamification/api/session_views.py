@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404
@@ -13,7 +10,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.openapi import errors
-from exercises.api.serializers import PlayExerciseSerializer
 from exercises.selectors import lesson_exercises_for_play
 from gamification import selectors, services
 from gamification.api.engagement_serializers import QuestSerializer
@@ -21,7 +17,8 @@ from gamification.api.session_serializers import (
     AnswerInputSerializer,
     AnswerResultSerializer,
     CompletionSerializer,
-    LearnerAchievementSerializer,
+    HeartsSerializer,
+    LearnerAchievementListSerializer,
     LessonSessionSerializer,
     MeStatsSerializer,
     SessionDetailSerializer,
@@ -34,10 +31,6 @@ from gamification.idempotency import MAX_KEY_LENGTH, idempotent_call, request_fi
 from progress import selectors as progress_selectors
 from progress import services as progress_services
 from progress.models import LessonSession
-
-
-def _hearts(hearts) -> dict[str, Any]:
-    return {"count": hearts.count, "max": settings.HEARTS_MAX, "next_heart_at": hearts.next_heart_at}
 
 
 def _idempotency_key(request) -> str | None:
@@ -101,19 +94,12 @@ class LessonSessionStartView(APIView):
         query = SessionStartQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         start = services.lesson_session_start(user=request.user, lesson_id=lesson_id, request=request)
-        quality = query.validated_data["audio_quality"]
-        body = {
-            **LessonSessionSerializer(start.session).data,
-            "hearts": _hearts(start.hearts),
-            "exercises": _session_exercises(start.session, start.exercises, audio_quality=quality),
+        context = {
+            "hearts": start.hearts,
+            "exercises": start.exercises,
+            "audio_quality": query.validated_data["audio_quality"],
         }
-        return Response(body, status=status.HTTP_201_CREATED)
-
-
-def _session_exercises(session, links, *, audio_quality: str) -> list[dict[str, Any]]:
-    """The session's exercises as its learner plays them: options and tiles in this session's own order."""
-    context = {"audio_quality": audio_quality, "session_id": session.pk}
-    return PlayExerciseSerializer(links, many=True, context=context).data
+        return Response(SessionStartSerializer(start.session, context=context).data, status=status.HTTP_201_CREATED)
 
 
 class LessonSessionDetailView(APIView):
@@ -126,11 +112,12 @@ class LessonSessionDetailView(APIView):
         query = SessionStartQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         session = get_object_or_404(progress_selectors.session_list(user=request.user), pk=pk)
-        exercises = None
-        if session.status == LessonSession.Status.ACTIVE:
-            links = lesson_exercises_for_play(session.lesson_id)
-            exercises = _session_exercises(session, links, audio_quality=query.validated_data["audio_quality"])
-        return Response({**LessonSessionSerializer(session).data, "exercises": exercises})
+        active = session.status == LessonSession.Status.ACTIVE
+        context = {
+            "exercises": lesson_exercises_for_play(session.lesson_id) if active else None,
+            "audio_quality": query.validated_data["audio_quality"],
+        }
+        return Response(SessionDetailSerializer(session, context=context).data)
 
 
 class LessonSessionAnswerView(APIView):
@@ -162,18 +149,7 @@ class LessonSessionAnswerView(APIView):
                 hints_used=data.validated_data["hints_used"],
                 request=request,
             )
-            result = outcome.result
-            return status.HTTP_200_OK, {
-                "interaction": outcome.interaction.pk,
-                "exercise": outcome.interaction.exercise_id,
-                "correct": result.correct,
-                "feedback": {"code": result.feedback, "message": result.message, "details": result.details},
-                "correct_answer": result.correct_answer,
-                "hearts": _hearts(outcome.hearts),
-                "hearts_remaining": outcome.hearts.count,
-                "session_status": outcome.session.status,
-                "session": LessonSessionSerializer(outcome.session).data,
-            }
+            return status.HTTP_200_OK, AnswerResultSerializer(outcome).data
 
         return _idempotent_response(request, produce)
 
@@ -228,7 +204,7 @@ class LessonSessionCompleteView(APIView):
                     "goal": done.daily.goal,
                     "goal_met": done.daily.goal_met,
                 },
-                "hearts": _hearts(done.hearts),
+                "hearts": HeartsSerializer(done.hearts).data,
                 "achievements_unlocked": [
                     {
                         "code": row.achievement.code,
@@ -247,7 +223,8 @@ class LessonSessionCompleteView(APIView):
 class MeStatsView(APIView):
     @extend_schema(responses={200: MeStatsSerializer})
     def get(self, request):
-        return Response(selectors.me_stats(user=request.user))
+        """Total XP, streak (current, longest, freezes), hearts (count, max, next heart), today's XP and goal."""
+        return Response(MeStatsSerializer(selectors.me_stats(user=request.user)).data)
 
 
 class MeXpHistoryView(APIView):
@@ -255,15 +232,13 @@ class MeXpHistoryView(APIView):
     def get(self, request):
         query = XpHistoryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        days = query.validated_data["days"]
-        history = selectors.xp_history(user=request.user, days=days)
-        return Response({"days": days, "timezone": request.user.timezone, "results": history})
+        history = selectors.xp_history(user=request.user, days=query.validated_data["days"])
+        return Response(XpHistorySerializer(history).data)
 
 
 class MeAchievementsView(APIView):
-    @extend_schema(
-        responses=inline_serializer("LearnerAchievementList", {"results": LearnerAchievementSerializer(many=True)})
-    )
+    @extend_schema(responses=LearnerAchievementListSerializer)
     def get(self, request):
+        """Every active achievement with the learner's progress and unlock time, and retired ones they earned."""
         items = selectors.achievement_list_for_learner(user=request.user)
-        return Response({"results": LearnerAchievementSerializer(items, many=True).data})
+        return Response(LearnerAchievementListSerializer({"results": items}).data)

@@ -78,7 +78,7 @@ def test_a_freeze_earned_on_day_seven_covers_a_missed_day(lesson):
     assert (done.stats.current_streak, done.stats.streak_freezes, done.streak.freezes_earned) == (7, 1, 1)
     # 8 June missed; shown as kept on 9 June because the freeze covers it.
     with time_machine.travel(at(2026, 6, 9, 18), tick=False):
-        assert selectors.me_stats(user=user)["streak"]["current"] == 7
+        assert selectors.me_stats(user=user).streak.current == 7
     done = play_lesson(user, lesson, now=at(2026, 6, 9, 18))
     assert (done.stats.current_streak, done.stats.streak_freezes, done.streak.freezes_used) == (8, 0, 1)
     assert done.stats.longest_streak == 8
@@ -89,7 +89,7 @@ def test_a_streak_breaks_after_a_missed_day_without_freezes(lesson):
     for day in range(3):
         play_lesson(user, lesson, now=at(2026, 6, 1 + day, 1))
     with time_machine.travel(at(2026, 6, 5, 1), tick=False):
-        assert selectors.me_stats(user=user)["streak"]["current"] == 0  # 4 June missed
+        assert selectors.me_stats(user=user).streak.current == 0  # 4 June missed
     done = play_lesson(user, lesson, now=at(2026, 6, 5, 1))
     assert (done.stats.current_streak, done.stats.longest_streak, done.streak.broken) == (1, 3, True)
 
@@ -106,17 +106,17 @@ def test_hearts_regenerate_at_four_hours_not_before_and_cap_at_five(lesson):
 
     def hearts(now):
         with time_machine.travel(now, tick=False):
-            return selectors.me_stats(user=user)["hearts"]
+            hearts = selectors.me_stats(user=user).hearts
+            return {"count": hearts.count, "next_heart_at": hearts.next_heart_at, "full_at": hearts.full_at}
 
     assert hearts(t0) == {
         "count": 3,
-        "max": 5,
         "next_heart_at": t0 + dt.timedelta(hours=4),
         "full_at": at(2026, 2, 1, 16),
     }
     assert hearts(t0 + dt.timedelta(hours=3, minutes=59))["count"] == 3
     assert hearts(t0 + dt.timedelta(hours=4))["count"] == 4
-    assert hearts(t0 + dt.timedelta(hours=8)) == {"count": 5, "max": 5, "next_heart_at": None, "full_at": None}
+    assert hearts(t0 + dt.timedelta(hours=8)) == {"count": 5, "next_heart_at": None, "full_at": None}
     assert hearts(t0 + dt.timedelta(days=3))["count"] == 5
 
     # A write after 4h30 (a new session: the old one went idle) turns the regenerated heart into a
