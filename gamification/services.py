@@ -588,6 +588,12 @@ class Completion:
     def unlocked(self) -> list[UserAchievement]:
         return self.outcome.unlocked
 
+    @property
+    def total_xp_awarded(self) -> int:
+        """Everything the completion gave: the session's XP (lesson and perfect bonus) and the rewards of the
+        achievements and quests it completed."""
+        return self.lesson_xp + self.bonus_xp + self.outcome.achievement_xp + self.outcome.quest_xp
+
 
 @transaction.atomic
 def lesson_session_complete(*, user, session_id: int, request=None, now: dt.datetime | None = None) -> Completion:

@@ -270,3 +270,24 @@ def test_the_system_health_of_staff_matches_the_schema(db):
         403,
         "permission_denied",
     )
+
+
+def test_a_session_played_through_matches_the_schema_and_names_its_two_xp_numbers(learner):
+    lesson = first_lessons(learner.course, 1)[0]
+    started = learner.post(f"/api/v1/lessons/{lesson.pk}/sessions/")
+    session = assert_conforms(started, "post", f"/api/v1/lessons/{lesson.pk}/sessions/")
+    path = f"/api/v1/sessions/{session['id']}/"
+    assert assert_conforms(learner.get(path), "get", path)["exercises"] == session["exercises"]
+    for exercise in session["exercises"]:
+        answered = answer(learner, session["id"], exercise["id"], right(exercise["id"]))
+        result = assert_conforms(answered, "post", f"/api/v1/sessions/{session['id']}/answers/")
+        assert result["correct"] is True
+    done = learner.post(f"/api/v1/sessions/{session['id']}/complete/")
+    body = assert_conforms(done, "post", f"/api/v1/sessions/{session['id']}/complete/")
+    # The lesson's XP and the perfect bonus are the session's own; unlocking "first lesson" adds its reward.
+    xp = body["xp"]
+    assert body["lesson_xp_awarded"] == body["session"]["lesson_xp_awarded"] == xp["lesson"] + xp["perfect_bonus"]
+    assert body["total_xp_awarded"] == body["lesson_xp_awarded"] + xp["achievements"] > body["lesson_xp_awarded"]
+    assert body["total_xp"] == body["total_xp_awarded"]
+    assert "xp_awarded" not in body
+    assert "xp_awarded" not in body["session"]

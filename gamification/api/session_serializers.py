@@ -13,6 +13,11 @@ from progress.models import LessonSession
 
 
 class LessonSessionSerializer(serializers.ModelSerializer):
+    lesson_xp_awarded = serializers.IntegerField(
+        source="xp_awarded",
+        help_text="The XP this session gave: the lesson's XP and the perfect-lesson bonus, once completed (0 before).",
+    )
+
     class Meta:
         model = LessonSession
         fields = [
@@ -23,7 +28,7 @@ class LessonSessionSerializer(serializers.ModelSerializer):
             "lesson_xp",
             "mistakes",
             "hearts_lost",
-            "xp_awarded",
+            "lesson_xp_awarded",
             "score",
             "is_perfect",
             "started_at",
@@ -145,28 +150,40 @@ class AnswerResultSerializer(serializers.Serializer):
 
 
 class CompletionXpSerializer(serializers.Serializer):
-    lesson = serializers.IntegerField()
-    perfect_bonus = serializers.IntegerField()
-    achievements = serializers.IntegerField()
-    quests = serializers.IntegerField()
+    """What each source gave of the completion's total_xp_awarded."""
+
+    lesson = serializers.IntegerField(source="lesson_xp", help_text="The lesson's XP reward.")
+    perfect_bonus = serializers.IntegerField(source="bonus_xp", help_text="PERFECT_LESSON_BONUS_XP, or 0.")
+    achievements = serializers.IntegerField(
+        source="outcome.achievement_xp", help_text="Rewards of the achievements unlocked."
+    )
+    quests = serializers.IntegerField(source="outcome.quest_xp", help_text="XP rewards of the quests completed.")
 
 
 class CompletionCourseSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    xp = serializers.IntegerField(allow_null=True)
-    completion_percent = serializers.FloatField(allow_null=True)
+    id = serializers.IntegerField(source="session.course_id")
+    xp = serializers.SerializerMethodField(help_text="The learner's XP in the course; null when not enrolled.")
+    completion_percent = serializers.SerializerMethodField(help_text="Null when not enrolled.")
+
+    def get_xp(self, done) -> int | None:
+        return done.enrollment.xp if done.enrollment else None
+
+    def get_completion_percent(self, done) -> float | None:
+        return done.enrollment.completion_percent if done.enrollment else None
 
 
 class CompletionStreakSerializer(serializers.Serializer):
-    current = serializers.IntegerField()
-    longest = serializers.IntegerField()
-    freezes = serializers.IntegerField()
-    extended = serializers.BooleanField()
-    freezes_used = serializers.IntegerField()
-    freezes_earned = serializers.IntegerField()
+    current = serializers.IntegerField(source="stats.current_streak")
+    longest = serializers.IntegerField(source="stats.longest_streak")
+    freezes = serializers.IntegerField(source="stats.streak_freezes")
+    extended = serializers.BooleanField(source="streak.extended", help_text="Today counted for the first time.")
+    freezes_used = serializers.IntegerField(source="streak.freezes_used")
+    freezes_earned = serializers.IntegerField(source="streak.freezes_earned")
 
 
 class DayXpSerializer(serializers.Serializer):
+    """A local day's XP against the goal in force that day (UserDailyXP, selectors.DayXp)."""
+
     date = serializers.DateField()
     xp = serializers.IntegerField()
     goal = serializers.IntegerField()
@@ -174,25 +191,36 @@ class DayXpSerializer(serializers.Serializer):
 
 
 class UnlockedAchievementSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    xp_reward = serializers.IntegerField()
+    """A UserAchievement just unlocked."""
+
+    code = serializers.CharField(source="achievement.code")
+    name = serializers.CharField(source="achievement.name")
+    xp_reward = serializers.IntegerField(source="xp_awarded")
     unlocked_at = serializers.DateTimeField()
 
 
 class CompletionSerializer(serializers.Serializer):
+    """gamification.services.Completion: what completing the session gave."""
+
     session = LessonSessionSerializer()
-    xp_awarded = serializers.IntegerField()
-    xp = CompletionXpSerializer()
-    score = serializers.IntegerField()
-    perfect = serializers.BooleanField()
-    total_xp = serializers.IntegerField()
-    course = CompletionCourseSerializer()
-    streak = CompletionStreakSerializer()
-    today = DayXpSerializer()
+    lesson_xp_awarded = serializers.IntegerField(
+        source="session.xp_awarded", help_text="The session's own XP: the lesson's XP and the perfect bonus."
+    )
+    total_xp_awarded = serializers.IntegerField(
+        help_text="Everything this completion gave: lesson_xp_awarded and the rewards of what it unlocked (xp)."
+    )
+    xp = CompletionXpSerializer(source="*")
+    score = serializers.IntegerField(help_text="Exercises right at the first try, in percent.")
+    perfect = serializers.BooleanField(help_text="No wrong answer at all.")
+    total_xp = serializers.IntegerField(source="stats.total_xp", help_text="The learner's total XP now.")
+    course = CompletionCourseSerializer(source="*")
+    streak = CompletionStreakSerializer(source="*")
+    today = DayXpSerializer(source="daily")
     hearts = HeartsSerializer()
-    achievements_unlocked = UnlockedAchievementSerializer(many=True)
-    quests = QuestSerializer(many=True, help_text="Today's quests as they stand after this completion.")
+    achievements_unlocked = UnlockedAchievementSerializer(source="unlocked", many=True)
+    quests = QuestSerializer(
+        source="outcome.quests", many=True, help_text="Today's quests as they stand after this completion."
+    )
 
 
 class StatsStreakSerializer(serializers.Serializer):

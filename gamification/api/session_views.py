@@ -12,14 +12,11 @@ from rest_framework.views import APIView
 from config.openapi import errors
 from exercises.selectors import lesson_exercises_for_play
 from gamification import selectors, services
-from gamification.api.engagement_serializers import QuestSerializer
 from gamification.api.session_serializers import (
     AnswerInputSerializer,
     AnswerResultSerializer,
     CompletionSerializer,
-    HeartsSerializer,
     LearnerAchievementListSerializer,
-    LessonSessionSerializer,
     MeStatsSerializer,
     SessionDetailSerializer,
     SessionStartQuerySerializer,
@@ -173,49 +170,7 @@ class LessonSessionCompleteView(APIView):
 
         def produce():
             done = services.lesson_session_complete(user=request.user, session_id=pk, request=request)
-            return status.HTTP_200_OK, {
-                "session": LessonSessionSerializer(done.session).data,
-                "xp_awarded": done.lesson_xp + done.bonus_xp + done.outcome.achievement_xp + done.outcome.quest_xp,
-                "xp": {
-                    "lesson": done.lesson_xp,
-                    "perfect_bonus": done.bonus_xp,
-                    "achievements": done.outcome.achievement_xp,
-                    "quests": done.outcome.quest_xp,
-                },
-                "score": done.score,
-                "perfect": done.perfect,
-                "total_xp": done.stats.total_xp,
-                "course": {
-                    "id": done.session.course_id,
-                    "xp": done.enrollment.xp if done.enrollment else None,
-                    "completion_percent": done.enrollment.completion_percent if done.enrollment else None,
-                },
-                "streak": {
-                    "current": done.stats.current_streak,
-                    "longest": done.stats.longest_streak,
-                    "freezes": done.stats.streak_freezes,
-                    "extended": done.streak.extended,
-                    "freezes_used": done.streak.freezes_used,
-                    "freezes_earned": done.streak.freezes_earned,
-                },
-                "today": {
-                    "date": done.daily.date,
-                    "xp": done.daily.xp,
-                    "goal": done.daily.goal,
-                    "goal_met": done.daily.goal_met,
-                },
-                "hearts": HeartsSerializer(done.hearts).data,
-                "achievements_unlocked": [
-                    {
-                        "code": row.achievement.code,
-                        "name": row.achievement.name,
-                        "xp_reward": row.xp_awarded,
-                        "unlocked_at": row.unlocked_at,
-                    }
-                    for row in done.unlocked
-                ],
-                "quests": QuestSerializer(done.outcome.quests, many=True).data,
-            }
+            return status.HTTP_200_OK, CompletionSerializer(done).data
 
         return _idempotent_response(request, produce)
 

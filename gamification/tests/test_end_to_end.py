@@ -74,7 +74,9 @@ def test_sign_up_enroll_play_and_complete(api_client):
     result = done.json()
     # 10 lesson XP, no perfect bonus (one mistake), 5 XP for the first-lesson achievement.
     assert result["xp"] == {"lesson": 10, "perfect_bonus": 0, "achievements": 5, "quests": 0}
-    assert result["xp_awarded"] == 15
+    assert (result["lesson_xp_awarded"], result["total_xp_awarded"]) == (10, 15)
+    assert result["session"]["lesson_xp_awarded"] == 10
+    assert "xp_awarded" not in result
     assert result["score"] == 50
     assert result["perfect"] is False
     assert result["total_xp"] == 15

@@ -122,7 +122,7 @@ def test_idempotent_complete_replays_without_a_second_award(learner_client, user
     replay = learner_client.post(url, HTTP_IDEMPOTENCY_KEY="done")
     assert first.status_code == replay.status_code == 200
     assert replay.json() == first.json()
-    assert first.json()["xp_awarded"] == 15  # 10 + 5 perfect bonus
+    assert first.json()["total_xp_awarded"] == 15  # 10 + 5 perfect bonus
     assert LearnerStats.objects.get(user=user).total_xp == 15
     assert IdempotencyRecord.objects.filter(user=user).count() == 1
     assert learner_client.post(url).status_code == 409
@@ -234,7 +234,7 @@ def test_retried_wrong_answer_then_complete_is_not_perfect(learner_client, lesso
     answer(learner_client, session, first, RIGHT)
     answer(learner_client, session, second, RIGHT)
     done = learner_client.post(f"/api/v1/sessions/{session['id']}/complete/").json()
-    assert (done["xp_awarded"], done["score"], done["perfect"]) == (10, 50, False)
+    assert (done["lesson_xp_awarded"], done["score"], done["perfect"]) == (10, 50, False)
 
 
 def test_optional_exercises_need_not_be_answered(learner_client, user):
