@@ -82,12 +82,15 @@ class CourseInputSerializer(serializers.ModelSerializer):
 
 
 class RemovalSerializer(serializers.Serializer):
-    """The answer to a staff DELETE of content learners have history in: archived, not deleted."""
+    """The answer to a staff DELETE of content learners have history in (courses.content.Removal): archived, not
+    deleted."""
 
-    detail = serializers.CharField()
+    detail = serializers.CharField(source="message")
     archived = serializers.BooleanField()
-    learners = serializers.IntegerField(help_text="Learners with history in it.")
-    learner_rows = serializers.IntegerField(help_text="Rows of learner history that refer to it.")
+    learners = serializers.IntegerField(source="history.learners", help_text="Learners with history in it.")
+    learner_rows = serializers.IntegerField(
+        source="history.rows", help_text="Rows of learner history that refer to it."
+    )
 
 
 class LessonNodeSerializer(serializers.ModelSerializer):

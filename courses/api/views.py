@@ -37,13 +37,7 @@ def removal_response(removal: Removal) -> Response:
     """204 when the row was deleted; 200 saying so when it was archived because learners have history in it."""
     if not removal.archived:
         return Response(status=status.HTTP_204_NO_CONTENT)
-    body = {
-        "detail": removal.message,
-        "archived": True,
-        "learners": removal.history.learners,
-        "learner_rows": removal.history.rows,
-    }
-    return Response(RemovalSerializer(body).data, status=status.HTTP_200_OK)
+    return Response(RemovalSerializer(removal).data, status=status.HTTP_200_OK)
 
 
 REMOVAL_RESPONSES = {200: RemovalSerializer, 204: None}
