@@ -11,9 +11,9 @@ as the serializers write them.
 - `AutoSchema` adds what every operation shares: 401 (`authentication_failed` for an invalid token everywhere, and
   `not_authenticated` where signing in is required), 403 `permission_denied` for writes (a role's refusal, or a
   cookie session's missing CSRF token), 404 `not_found` for a path id or a page past the end, 400/413/415 for a
-  request body, 429 `throttled`. It marks operations open to anonymous callers (security `{}`), lists every field
-  of a response body as required (serializers write them all), and gives a blank-or-URL field `anyOf` (with `oneOf`,
-  "" matches both branches for a validator that checks no formats, and is refused).
+  request body, 400 for a list's filters, 429 `throttled`. It marks operations open to anonymous callers (security
+  `{}`), lists every field of a response body as required (serializers write them all), and gives a blank-or-URL
+  field `anyOf` (with `oneOf`, "" matches both branches for a validator that checks no formats, and is refused).
 """
 
 from __future__ import annotations
@@ -203,6 +203,8 @@ class AutoSchema(openapi.AutoSchema):
         if unsafe and self.method != "DELETE" and self.get_request_serializer() is not None:
             for status in BODY_ERRORS:
                 defaults[status] = _error_response(status)
+        if self._is_list_view() and getattr(view, "filterset_class", None) is not None:
+            defaults[HTTPStatus.BAD_REQUEST] = _error_response(HTTPStatus.BAD_REQUEST)  # a filter value refused
         if view.get_throttles():
             defaults[HTTPStatus.TOO_MANY_REQUESTS] = _error_response(HTTPStatus.TOO_MANY_REQUESTS)
         return defaults

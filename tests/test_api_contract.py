@@ -291,3 +291,37 @@ def test_a_session_played_through_matches_the_schema_and_names_its_two_xp_number
     assert body["total_xp"] == body["total_xp_awarded"]
     assert "xp_awarded" not in body
     assert "xp_awarded" not in body["session"]
+
+
+TYPED = ("type", "$ref", "oneOf", "anyOf", "allOf", "enum")
+
+
+def untyped_values(node, where: str) -> list[str]:
+    """Places in a schema that accept any value at all ({}): a client learns nothing of their shape."""
+    found = [] if any(key in node for key in TYPED) else [where]
+    for key in ("properties",):
+        for name, child in node.get(key, {}).items():
+            found += untyped_values(child, f"{where}.{name}")
+    for key in ("items", "additionalProperties"):
+        if isinstance(node.get(key), dict):
+            found += untyped_values(node[key], f"{where}.{key}")
+    for key in ("oneOf", "anyOf", "allOf"):
+        for index, child in enumerate(node.get(key, [])):
+            if set(child) - {"properties", "required", "description"}:  # a bare narrowing ({properties}) is typed
+                found += untyped_values(child, f"{where}.{key}[{index}]")
+    return found
+
+
+def test_nothing_in_the_schema_is_typed_as_anything():
+    from tests.contract import served_schema
+
+    schema = served_schema()
+    found = []
+    for name, component in schema["components"]["schemas"].items():
+        found += untyped_values(component, name)
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                for media in response.get("content", {}).values():
+                    found += untyped_values(media["schema"], f"{method.upper()} {path} {status}")
+    assert found == []

@@ -1,13 +1,11 @@
 """`me/activity/`: the learner's own activity log."""
 
 import django_filters
-from drf_spectacular.utils import extend_schema
 from rest_framework.generics import ListAPIView
 
 from audit.api.serializers import ActivitySerializer
 from audit.models import UserActivityLog
 from audit.selectors import user_activity_list
-from config.openapi import errors
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -22,7 +20,6 @@ class MeActivityView(ListAPIView):
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilter
 
-    @extend_schema(responses={200: ActivitySerializer(many=True), **errors(400)})
     def get(self, request, *args, **kwargs):
         """The learner's own activity log, newest first; `action` filters by one or more actions."""
         return super().get(request, *args, **kwargs)
