@@ -174,9 +174,12 @@ def is_a_route(path: str) -> bool:
     return True
 
 
-def test_the_public_operations_are_the_catalog():
+def test_the_public_operations_are_the_catalog_and_the_unsubscribe_link():
     public = {(method, path) for method, path, is_public in signed_out_operations() if is_public}
     assert public == {
+        # A streak reminder's link: signed for its learner, it needs no sign-in.
+        ("GET", "/api/v1/reminders/unsubscribe/"),
+        ("POST", "/api/v1/reminders/unsubscribe/"),
         ("GET", "/api/v1/languages/"),
         ("GET", "/api/v1/languages/{id}/"),
         ("GET", "/api/v1/exercise-types/"),

@@ -37,10 +37,7 @@ class QuestSerializer(serializers.Serializer):
 
     @extend_schema_field(QuestRewardGivenSerializer(allow_null=True))
     def get_reward_given(self, quest):
-        # The shape QuestRewardGivenSerializer describes, built directly: this list is in every lesson completion.
-        if quest.completed_at is None:
-            return None
-        return {"xp": quest.reward_xp, "hearts": quest.hearts_given, "freezes": quest.freezes_given}
+        return QuestRewardGivenSerializer(quest).data if quest.completed_at is not None else None
 
 
 class MeQuestsSerializer(serializers.Serializer):
@@ -112,5 +109,10 @@ class UnsubscribeInputSerializer(serializers.Serializer):
 
 
 class UnsubscribeSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    """The learner whose reminders the link turned off."""
+
+    detail = serializers.SerializerMethodField()
     reminders_enabled = serializers.BooleanField()
+
+    def get_detail(self, learner) -> str:
+        return "Streak reminders are off."

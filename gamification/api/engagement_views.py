@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.openapi import errors
 from gamification import reminders, selectors
 from gamification.api.engagement_serializers import (
     LeagueHistorySerializer,
@@ -52,17 +53,17 @@ class RemindersUnsubscribeView(APIView):
     def _unsubscribe(self, request):
         data = UnsubscribeInputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
-        reminders.reminders_unsubscribe(
+        learner = reminders.reminders_unsubscribe(
             learner_id=data.validated_data["learner"], token=data.validated_data["token"], request=request
         )
-        return Response({"detail": "Streak reminders are off.", "reminders_enabled": False})
+        return Response(UnsubscribeSerializer(learner).data)
 
     @extend_schema(
         parameters=[
             OpenApiParameter("learner", OpenApiTypes.INT, required=True),
             OpenApiParameter("token", OpenApiTypes.STR, required=True),
         ],
-        responses={200: UnsubscribeSerializer},
+        responses={200: UnsubscribeSerializer, **errors(400, 404)},
     )
     def get(self, request):
         return self._unsubscribe(request)
@@ -73,7 +74,7 @@ class RemindersUnsubscribeView(APIView):
             OpenApiParameter("learner", OpenApiTypes.INT, required=True),
             OpenApiParameter("token", OpenApiTypes.STR, required=True),
         ],
-        responses={200: UnsubscribeSerializer},
+        responses={200: UnsubscribeSerializer, **errors(400, 404)},
     )
     def post(self, request):
         return self._unsubscribe(request)

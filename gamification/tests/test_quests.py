@@ -208,7 +208,7 @@ def test_quests_progress_with_lessons_and_practice_and_reward_once():
             client.post(f"/api/v1/sessions/{session['id']}/answers/", {"exercise": item["id"], "answer": RIGHT})
         body = client.post(f"/api/v1/sessions/{session['id']}/complete/").json()
     assert body["xp"] == {"lesson": 10, "perfect_bonus": 5, "achievements": 0, "quests": 10}
-    assert body["xp_awarded"] == 25
+    assert (body["lesson_xp_awarded"], body["total_xp_awarded"]) == (15, 25)
     by_code = {q["code"]: q for q in body["quests"]}
     assert by_code["two-lessons"]["progress"] == 2
     assert by_code["two-lessons"]["completed"] is True
