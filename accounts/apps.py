@@ -7,10 +7,13 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # Authentication events (sign-up, login, failed login, logout, password) -> activity log.
-        from accounts import signals  # noqa: F401
-        from accounts.export import register_export_section
+        from accounts import export, signals  # noqa: F401
         from audit import export as audit_export
 
+        for name, section in export.SECTIONS.items():
+            export.register_export_section(name, section)
         # The activity log is the learner's data too; audit registers nothing itself (it calls no other app).
-        for name, build in audit_export.SECTIONS.items():
-            register_export_section(name, build)
+        activity_log = export.ExportSection(
+            rows=audit_export.activity_log, serializer=audit_export.ActivityLogExportSerializer
+        )
+        export.register_export_section("activity_log", activity_log)

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.export import export_sections
+from accounts.export import export_data
 from accounts.models import User
 from accounts.profile import profile_changed
 from audit.models import UserActivityLog
@@ -52,36 +52,11 @@ def user_profile_update(*, user: User, data: dict[str, Any], request=None) -> Us
 
 
 def user_export(*, user: User, request=None) -> dict[str, Any]:
-    """Everything we hold about the learner, as JSON-able data."""
+    """Everything we hold about the learner: each registered section's rows (accounts.export), for
+    accounts.export.export_serializer() to write."""
     with transaction.atomic():
         activity_record(user=user, action=UserActivityLog.Action.DATA_EXPORT, request=request)
-    data: dict[str, Any] = {
-        "exported_at": timezone.now().isoformat(),
-        "profile": {
-            "id": user.pk,
-            "email": user.email,
-            "display_name": user.display_name,
-            "avatar": user.avatar,
-            "timezone": user.timezone,
-            "daily_xp_goal": user.daily_xp_goal,
-            "reminders_enabled": user.reminders_enabled,
-            "reminder_time": user.reminder_time.isoformat("minutes") if user.reminder_time else None,
-            "hide_from_leaderboards": user.hide_from_leaderboards,
-            "created_at": user.created_at.isoformat(),
-            "updated_at": user.updated_at.isoformat(),
-            "last_login": user.last_login.isoformat() if user.last_login else None,
-        },
-        "email_addresses": [
-            {"email": a.email, "verified": a.verified, "primary": a.primary} for a in user.emailaddress_set.all()
-        ],
-        "social_accounts": [
-            {"provider": a.provider, "uid": a.uid, "date_joined": a.date_joined.isoformat()}
-            for a in user.socialaccount_set.all()
-        ],
-    }
-    for name, build in export_sections().items():
-        data[name] = build(user)
-    return data
+    return {"exported_at": timezone.now(), **export_data(user)}
 
 
 @transaction.atomic

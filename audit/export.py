@@ -6,22 +6,19 @@ section (audit calls no other app).
 
 from __future__ import annotations
 
-from typing import Any
+from rest_framework import serializers
 
+from audit.api.serializers import ActivityMetadataField
 from audit.models import UserActivityLog
 
 
-def activity_log(user) -> list[dict[str, Any]]:
-    return [
-        {
-            "action": row.action,
-            "created_at": row.created_at.isoformat(),
-            "ip": row.ip,
-            "user_agent": row.user_agent,
-            "metadata": row.metadata,
-        }
-        for row in UserActivityLog.objects.filter(user=user).order_by("created_at", "id")
-    ]
+class ActivityLogExportSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=UserActivityLog.Action.choices)
+    created_at = serializers.DateTimeField()
+    ip = serializers.CharField(allow_null=True)
+    user_agent = serializers.CharField()
+    metadata = ActivityMetadataField()
 
 
-SECTIONS = {"activity_log": activity_log}
+def activity_log(user):
+    return UserActivityLog.objects.filter(user=user).order_by("created_at", "id")

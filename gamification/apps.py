@@ -14,6 +14,6 @@ class GamificationConfig(AppConfig):
         from gamification.models import Achievement
 
         register_history_counter(Achievement, achievement_history)
-        for name, build in export.SECTIONS.items():
-            register_export_section(name, build)
+        for name, section in export.SECTIONS.items():
+            register_export_section(name, section)
         register_profile_change(services.daily_goal_today_update)

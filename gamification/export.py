@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from rest_framework import serializers
 
+from accounts.export import ExportSection
 from gamification.models import (
     LeagueMembership,
     LearnerStats,
@@ -16,111 +17,114 @@ from gamification.models import (
 from gamification.quests import quest_progress
 
 
-def _iso(value):
-    return value.isoformat() if value is not None else None
+class StatsExportSerializer(serializers.Serializer):
+    total_xp = serializers.IntegerField()
+    hearts = serializers.IntegerField()
+    hearts_updated_at = serializers.DateTimeField()
+    current_streak = serializers.IntegerField()
+    longest_streak = serializers.IntegerField()
+    last_active_date = serializers.DateField(allow_null=True)
+    streak_freezes = serializers.IntegerField()
+    lessons_completed = serializers.IntegerField()
+    perfect_lessons = serializers.IntegerField()
+    courses_completed = serializers.IntegerField()
+    league_best_tier = serializers.IntegerField()
+    league_first_places = serializers.IntegerField()
 
 
-def stats(user) -> dict[str, Any] | None:
-    row = LearnerStats.objects.filter(user=user).first()
-    if row is None:
-        return None
-    return {
-        "total_xp": row.total_xp,
-        "hearts": row.hearts,
-        "hearts_updated_at": _iso(row.hearts_updated_at),
-        "current_streak": row.current_streak,
-        "longest_streak": row.longest_streak,
-        "last_active_date": _iso(row.last_active_date),
-        "streak_freezes": row.streak_freezes,
-        "lessons_completed": row.lessons_completed,
-        "perfect_lessons": row.perfect_lessons,
-        "courses_completed": row.courses_completed,
-        "league_best_tier": row.league_best_tier,
-        "league_first_places": row.league_first_places,
-    }
+class DailyXpExportSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    xp = serializers.IntegerField()
+    goal = serializers.IntegerField()
+    goal_met = serializers.BooleanField()
+    lessons_completed = serializers.IntegerField()
+    perfect_lessons = serializers.IntegerField()
+    best_correct_run = serializers.IntegerField()
+    practice_sessions = serializers.IntegerField()
 
 
-def daily_xp(user) -> list[dict[str, Any]]:
-    return [
-        {
-            "date": d.date.isoformat(),
-            "xp": d.xp,
-            "goal": d.goal,
-            "goal_met": d.goal_met,
-            "lessons_completed": d.lessons_completed,
-            "perfect_lessons": d.perfect_lessons,
-            "best_correct_run": d.best_correct_run,
-            "practice_sessions": d.practice_sessions,
-        }
-        for d in UserDailyXP.objects.filter(user=user).order_by("date")
-    ]
+class HeartsLogExportSerializer(serializers.Serializer):
+    delta = serializers.IntegerField()
+    reason = serializers.ChoiceField(choices=UserHeartsLog.Reason.choices)
+    balance_after = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
 
 
-def hearts_log(user) -> list[dict[str, Any]]:
-    return [
-        {"delta": h.delta, "reason": h.reason, "balance_after": h.balance_after, "created_at": _iso(h.created_at)}
-        for h in UserHeartsLog.objects.filter(user=user).order_by("created_at", "id")
-    ]
+class AchievementExportSerializer(serializers.Serializer):
+    achievement = serializers.CharField(source="achievement.code")
+    progress = serializers.IntegerField()
+    unlocked_at = serializers.DateTimeField(allow_null=True)
+    xp_awarded = serializers.IntegerField()
 
 
-def achievements(user) -> list[dict[str, Any]]:
-    return [
-        {
-            "achievement": a.achievement.code,
-            "progress": a.progress,
-            "unlocked_at": _iso(a.unlocked_at),
-            "xp_awarded": a.xp_awarded,
-        }
-        for a in UserAchievement.objects.filter(user=user).select_related("achievement").order_by("achievement_id")
-    ]
+class LeagueWeekExportSerializer(serializers.Serializer):
+    week = serializers.DateField(source="week_id")
+    tier = serializers.CharField(source="tier.code")
+    weekly_xp = serializers.IntegerField()
+    joined_at = serializers.DateTimeField()
+    rank = serializers.IntegerField(allow_null=True)
+    result = serializers.SerializerMethodField()
+    next_tier = serializers.CharField(source="next_tier.code", allow_null=True)
+
+    def get_result(self, membership) -> str | None:
+        return membership.result or None
 
 
-def league_weeks(user) -> list[dict[str, Any]]:
-    return [
-        {
-            "week": m.week_id.isoformat(),
-            "tier": m.tier.code,
-            "weekly_xp": m.weekly_xp,
-            "joined_at": _iso(m.joined_at),
-            "rank": m.rank,
-            "result": m.result or None,
-            "next_tier": m.next_tier.code if m.next_tier else None,
-        }
-        for m in LeagueMembership.objects.filter(user=user).select_related("tier", "next_tier").order_by("week_id")
-    ]
+class QuestExportSerializer(serializers.Serializer):
+    """A UserQuest with `export_progress` set (its progress is read from its day's row)."""
+
+    date = serializers.DateField()
+    quest = serializers.CharField(source="template.code")
+    target = serializers.IntegerField()
+    progress = serializers.IntegerField(source="export_progress")
+    completed_at = serializers.DateTimeField(allow_null=True)
+    reward = serializers.CharField()
+    reward_xp = serializers.IntegerField()
+    hearts_given = serializers.IntegerField()
+    freezes_given = serializers.IntegerField()
 
 
-def quests(user) -> list[dict[str, Any]]:
+class StreakReminderExportSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    status = serializers.ChoiceField(choices=StreakReminder.Status.choices)
+    due_at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+
+
+def quests(user) -> list[UserQuest]:
     days = {d.date: d for d in UserDailyXP.objects.filter(user=user)}
-    return [
-        {
-            "date": q.date.isoformat(),
-            "quest": q.template.code,
-            "target": q.target,
-            "progress": quest_progress(q, days.get(q.date)),
-            "completed_at": _iso(q.completed_at),
-            "reward": q.reward,
-            "reward_xp": q.reward_xp,
-            "hearts_given": q.hearts_given,
-            "freezes_given": q.freezes_given,
-        }
-        for q in UserQuest.objects.filter(user=user).select_related("template").order_by("date", "slot")
-    ]
-
-
-def streak_reminders(user) -> list[dict[str, Any]]:
-    return [
-        {"date": r.date.isoformat(), "status": r.status, "due_at": _iso(r.due_at), "sent_at": _iso(r.sent_at)}
-        for r in StreakReminder.objects.filter(user=user).order_by("date")
-    ]
+    rows = list(UserQuest.objects.filter(user=user).select_related("template").order_by("date", "slot"))
+    for quest in rows:
+        quest.export_progress = quest_progress(quest, days.get(quest.date))
+    return rows
 
 
 SECTIONS = {
-    "stats": stats,
-    "daily_xp": daily_xp,
-    "hearts_log": hearts_log,
-    "achievements": achievements,
-    "league_weeks": league_weeks,
-    "quests": quests,
-    "streak_reminders": streak_reminders,
+    "stats": ExportSection(
+        rows=lambda user: LearnerStats.objects.filter(user=user).first(), serializer=StatsExportSerializer, many=False
+    ),
+    "daily_xp": ExportSection(
+        rows=lambda user: UserDailyXP.objects.filter(user=user).order_by("date"), serializer=DailyXpExportSerializer
+    ),
+    "hearts_log": ExportSection(
+        rows=lambda user: UserHeartsLog.objects.filter(user=user).order_by("created_at", "id"),
+        serializer=HeartsLogExportSerializer,
+    ),
+    "achievements": ExportSection(
+        rows=lambda user: (
+            UserAchievement.objects.filter(user=user).select_related("achievement").order_by("achievement_id")
+        ),
+        serializer=AchievementExportSerializer,
+    ),
+    "league_weeks": ExportSection(
+        rows=lambda user: (
+            LeagueMembership.objects.filter(user=user).select_related("tier", "next_tier").order_by("week_id")
+        ),
+        serializer=LeagueWeekExportSerializer,
+    ),
+    "quests": ExportSection(rows=quests, serializer=QuestExportSerializer),
+    "streak_reminders": ExportSection(
+        rows=lambda user: StreakReminder.objects.filter(user=user).order_by("date"),
+        serializer=StreakReminderExportSerializer,
+    ),
 }

@@ -10,5 +10,5 @@ class ProgressConfig(AppConfig):
         from progress import export, history
 
         history.register()
-        for name, build in export.SECTIONS.items():
-            register_export_section(name, build)
+        for name, section in export.SECTIONS.items():
+            register_export_section(name, section)

@@ -2,83 +2,85 @@
 
 from __future__ import annotations
 
-from typing import Any
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 
+from accounts.export import ExportSection
 from progress.models import LessonSession, UserExerciseInteraction, UserLessonProgress
 from progress.selectors import completion_percent, enrollment_list
 
 
-def _iso(value):
-    return value.isoformat() if value is not None else None
+class EnrollmentExportSerializer(serializers.Serializer):
+    """An enrollment from progress.selectors.enrollment_list (its completion counts annotated)."""
+
+    course = serializers.IntegerField(source="course_id")
+    course_title = serializers.CharField(source="course.title")
+    xp = serializers.IntegerField()
+    completion_percent = serializers.SerializerMethodField()
+    enrolled_at = serializers.DateTimeField()
+    last_activity_at = serializers.DateTimeField(allow_null=True)
+
+    def get_completion_percent(self, enrollment) -> float:
+        return completion_percent(enrollment.completed_lessons, enrollment.live_lessons)
 
 
-def enrollments(user) -> list[dict[str, Any]]:
-    return [
-        {
-            "course": e.course_id,
-            "course_title": e.course.title,
-            "xp": e.xp,
-            "completion_percent": completion_percent(e.completed_lessons, e.live_lessons),
-            "enrolled_at": _iso(e.enrolled_at),
-            "last_activity_at": _iso(e.last_activity_at),
-        }
-        for e in enrollment_list(user=user).order_by("enrolled_at", "id")
-    ]
+class LessonProgressExportSerializer(serializers.Serializer):
+    lesson = serializers.IntegerField(source="lesson_id")
+    status = serializers.ChoiceField(choices=UserLessonProgress.Status.choices)
+    attempts = serializers.IntegerField()
+    completions = serializers.IntegerField()
+    best_score = serializers.IntegerField(allow_null=True)
+    last_score = serializers.IntegerField(allow_null=True)
+    first_completed_at = serializers.DateTimeField(allow_null=True)
+    last_completed_at = serializers.DateTimeField(allow_null=True)
+    time_spent_seconds = serializers.IntegerField()
 
 
-def lesson_progress(user) -> list[dict[str, Any]]:
-    return [
-        {
-            "lesson": p.lesson_id,
-            "status": p.status,
-            "attempts": p.attempts,
-            "completions": p.completions,
-            "best_score": p.best_score,
-            "last_score": p.last_score,
-            "first_completed_at": _iso(p.first_completed_at),
-            "last_completed_at": _iso(p.last_completed_at),
-            "time_spent_seconds": p.time_spent_seconds,
-        }
-        for p in UserLessonProgress.objects.filter(user=user).order_by("lesson_id")
-    ]
+class LessonSessionExportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    lesson = serializers.IntegerField(source="lesson_id")
+    status = serializers.ChoiceField(choices=LessonSession.Status.choices)
+    mistakes = serializers.IntegerField()
+    hearts_lost = serializers.IntegerField()
+    lesson_xp_awarded = serializers.IntegerField(source="xp_awarded")
+    score = serializers.IntegerField(allow_null=True)
+    started_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
 
 
-def lesson_sessions(user) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": s.pk,
-            "lesson": s.lesson_id,
-            "status": s.status,
-            "mistakes": s.mistakes,
-            "hearts_lost": s.hearts_lost,
-            "xp_awarded": s.xp_awarded,
-            "score": s.score,
-            "started_at": _iso(s.started_at),
-            "finished_at": _iso(s.finished_at),
-        }
-        for s in LessonSession.objects.filter(user=user).order_by("started_at", "id")
-    ]
+@extend_schema_field(
+    {"type": "object", "description": "The answer as the learner sent it (its exercise type's shape)."}
+)
+class StoredAnswerField(serializers.JSONField):
+    pass
 
 
-def interactions(user) -> list[dict[str, Any]]:
-    return [
-        {
-            "session": i.session_id,
-            "exercise": i.exercise_id,
-            "answer": i.answer,
-            "is_correct": i.is_correct,
-            "feedback": i.feedback,
-            "time_ms": i.time_ms,
-            "hints_used": i.hints_used,
-            "created_at": _iso(i.created_at),
-        }
-        for i in UserExerciseInteraction.objects.filter(user=user).order_by("created_at", "id")
-    ]
+class InteractionExportSerializer(serializers.Serializer):
+    session = serializers.IntegerField(source="session_id")
+    exercise = serializers.IntegerField(source="exercise_id")
+    answer = StoredAnswerField()
+    is_correct = serializers.BooleanField()
+    feedback = serializers.CharField()
+    time_ms = serializers.IntegerField(allow_null=True)
+    hints_used = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
 
 
 SECTIONS = {
-    "enrollments": enrollments,
-    "lesson_progress": lesson_progress,
-    "lesson_sessions": lesson_sessions,
-    "exercise_interactions": interactions,
+    "enrollments": ExportSection(
+        rows=lambda user: enrollment_list(user=user).order_by("enrolled_at", "id"),
+        serializer=EnrollmentExportSerializer,
+    ),
+    "lesson_progress": ExportSection(
+        rows=lambda user: UserLessonProgress.objects.filter(user=user).order_by("lesson_id"),
+        serializer=LessonProgressExportSerializer,
+    ),
+    "lesson_sessions": ExportSection(
+        rows=lambda user: LessonSession.objects.filter(user=user).order_by("started_at", "id"),
+        serializer=LessonSessionExportSerializer,
+    ),
+    "exercise_interactions": ExportSection(
+        rows=lambda user: UserExerciseInteraction.objects.filter(user=user).order_by("created_at", "id"),
+        serializer=InteractionExportSerializer,
+    ),
 }

@@ -50,6 +50,7 @@ def owner(demo_course):
     enrolled = client.post("/api/v1/enrollments/", {"course": demo_course.pk})
     assert enrolled.status_code == 201, enrolled.content
     client.enrollment_id = enrolled.json()["id"]
+    client.course = demo_course
     client.completed_session = play(client, first_lessons(demo_course, 1)[0])["id"]
     return client
 

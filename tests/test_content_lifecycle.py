@@ -135,7 +135,9 @@ def history(client) -> dict:
             (row["session"], row["exercise"], row["answer"], row["is_correct"])
             for row in export["exercise_interactions"]
         ],
-        "sessions": [(row["id"], row["lesson"], row["status"], row["xp_awarded"]) for row in export["lesson_sessions"]],
+        "sessions": [
+            (row["id"], row["lesson"], row["status"], row["lesson_xp_awarded"]) for row in export["lesson_sessions"]
+        ],
         "progress": [(row["lesson"], row["status"]) for row in export["lesson_progress"]],
         "achievements": [row["achievement"] for row in export["achievements"] if row["unlocked_at"]],
         "total_xp": LearnerStats.objects.get(user=user).total_xp,

@@ -8,6 +8,7 @@ from django.conf import settings
 
 from accounts.tests.factories import DEFAULT_PASSWORD
 from audit.models import UserActivityLog
+from tests.learners import first_lessons
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,7 @@ def test_the_export_includes_the_activity_log_with_address_and_device(api_client
     assert data["activity_log"] == [
         {
             "action": row.action,
-            "created_at": row.created_at.isoformat(),
+            "created_at": row.created_at.isoformat().replace("+00:00", "Z"),
             "ip": "203.0.113.7",
             "user_agent": "LingoApp/3.1 (Android 15)",
             "metadata": row.metadata,
@@ -107,3 +108,34 @@ def test_the_export_includes_the_activity_log_with_address_and_device(api_client
         ("profile_change", {"fields": ["display_name"]}),
         ("data_export", {}),
     ]
+
+
+def test_the_export_of_a_lesson_played_with_a_mistake_then_the_account_deleted(owner):
+    from accounts.services import user_delete
+    from progress.models import LessonSession, UserCourse
+
+    lesson = first_lessons(owner.course, 2)[1]
+    session = owner.post(f"/api/v1/lessons/{lesson.pk}/sessions/").json()
+    first = session["exercises"][0]["id"]
+    owner.post(
+        f"/api/v1/sessions/{session['id']}/answers/", {"exercise": first, "answer": {"text": "?"}}, format="json"
+    )
+    data = owner.get("/api/v1/me/export/").json()
+    assert data["stats"]["hearts"] == 4
+    assert [row["delta"] for row in data["hearts_log"]] == [-1]
+    assert data["exercise_interactions"][-1] == {
+        "session": session["id"],
+        "exercise": first,
+        "answer": {"text": "?"},
+        "is_correct": False,
+        "feedback": "wrong",
+        "time_ms": None,
+        "hints_used": 0,
+        "created_at": data["exercise_interactions"][-1]["created_at"],
+    }
+    assert [(row["lesson"], row["status"]) for row in data["lesson_sessions"]][-1] == (lesson.pk, "active")
+    assert data["enrollments"][0]["course"] == owner.course.pk
+
+    user_delete(user=owner.user)
+    assert not UserCourse.objects.exists()
+    assert not LessonSession.objects.exists()

@@ -1,12 +1,13 @@
 """The learner's own account: `me/` and `me/export/`."""
 
-from drf_spectacular.utils import OpenApiTypes, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
 from accounts.api.serializers import ProfileSerializer, ReauthenticationRequiredSerializer
+from accounts.export import export_serializer
 from accounts.reauthentication import reauthentication_required, recently_authenticated
 from config.openapi import errors
 
@@ -46,9 +47,10 @@ class MeView(APIView):
 
 
 class MeExportView(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: export_serializer()})
     def get(self, request):
+        """Everything held about the learner, one section per kind of record, as a JSON download."""
         data = services.user_export(user=request.user, request=request)
-        response = Response(data)
+        response = Response(export_serializer()(data).data)
         response["Content-Disposition"] = 'attachment; filename="lingo-export.json"'
         return response

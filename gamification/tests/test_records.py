@@ -64,7 +64,7 @@ def test_the_export_holds_league_weeks_quests_and_reminders(learner_with_records
             "week": "2026-03-02",
             "tier": "bronze",
             "weekly_xp": 15,
-            "joined_at": "2026-03-04T12:00:00+00:00",
+            "joined_at": "2026-03-04T12:00:00Z",
             "rank": 1,
             "result": "promoted",
             "next_tier": "silver",
@@ -76,7 +76,7 @@ def test_the_export_holds_league_weeks_quests_and_reminders(learner_with_records
             "quest": "earn-10",
             "target": 10,
             "progress": 10,
-            "completed_at": "2026-03-04T12:00:00+00:00",
+            "completed_at": "2026-03-04T12:00:00Z",
             "reward": "xp",
             "reward_xp": 3,
             "hearts_given": 0,
@@ -87,8 +87,8 @@ def test_the_export_holds_league_weeks_quests_and_reminders(learner_with_records
         {
             "date": "2026-03-04",
             "status": "sent",
-            "due_at": "2026-03-04T18:00:00+00:00",
-            "sent_at": "2026-03-04T18:01:00+00:00",
+            "due_at": "2026-03-04T18:00:00Z",
+            "sent_at": "2026-03-04T18:01:00Z",
         }
     ]
     assert data["stats"]["league_best_tier"] == 2

@@ -3,10 +3,7 @@
 import itertools
 
 import pytest
-from rest_framework.test import APIClient
 
-from accounts.export import export_sections
-from accounts.services import user_delete
 from accounts.tests.factories import UserFactory
 from audit.models import UserActivityLog
 from progress import selectors, services
@@ -87,38 +84,3 @@ def test_lesson_statuses_in_constant_queries(user, django_assert_num_queries):
     assert set(list(statuses.values())[4:]) == {"locked"}
     assert selectors.lesson_is_unlocked(user=user, lesson=lessons[2])
     assert not selectors.lesson_is_unlocked(user=user, lesson=lessons[3])
-
-
-def test_export_sections_and_account_deletion(user):
-    from gamification.tests.helpers import play_lesson
-
-    course, (first, _) = course_with_lessons(2, 1)
-    services.user_course_enroll(user=user, course=course)
-    play_lesson(user, first, wrong=1)
-    sections = export_sections()
-    for name in [
-        "enrollments",
-        "lesson_progress",
-        "lesson_sessions",
-        "exercise_interactions",
-        "stats",
-        "daily_xp",
-        "hearts_log",
-        "achievements",
-    ]:
-        assert name in sections
-    data = {name: build(user) for name, build in sections.items()}
-    assert data["enrollments"][0]["xp"] == 10
-    assert len(data["exercise_interactions"]) == 2
-    assert data["stats"]["total_xp"] == 10
-    assert data["hearts_log"][0]["delta"] == -1
-
-    client = APIClient()
-    client.force_authenticate(user)
-    export = client.get("/api/v1/me/export/")
-    assert export.status_code == 200
-    assert export.json()["stats"]["hearts"] == 4
-
-    user_delete(user=user)
-    assert not UserCourse.objects.exists()
-    assert not LessonSession.objects.exists()
