@@ -1,10 +1,12 @@
+import itertools
 from pathlib import Path
 
 import factory
 import yaml
 from django.conf import settings
 
-from courses.tests.factories import LanguageFactory, LessonFactory
+from courses.models import Course, Lesson, LessonPrerequisite, Unit
+from courses.tests.factories import LanguageFactory, LessonFactory, UnitFactory
 from exercises.kinds import kind_for
 from exercises.models import AudioFile, Exercise, ExerciseOption, ExerciseType, LessonExercise
 
@@ -91,3 +93,29 @@ def correct_answer(exercise) -> dict:
     )
     data = kind.exercise_data(content=exercise.content, answers=exercise.answers, options=options)
     return kind.known_answer(exercise=data)
+
+
+def lesson_with_exercises(count: int = 3, *, unit: Unit | None = None, xp_reward: int | None = 10, **lesson) -> Lesson:
+    """A lesson of `count` required translate exercises (answer: "El niño come una manzana")."""
+    lesson_obj = (
+        LessonFactory(unit=unit, xp_reward=xp_reward, **lesson)
+        if unit
+        else LessonFactory(xp_reward=xp_reward, **lesson)
+    )
+    for position in range(count):
+        LessonExerciseFactory(lesson=lesson_obj, position=position)
+    return lesson_obj
+
+
+def course_with_lessons(lessons: int = 2, exercises: int = 2, *, chained: bool = True) -> tuple[Course, list[Lesson]]:
+    """A published course with one unit of lessons, each requiring the one before when `chained`."""
+    unit = UnitFactory()
+    made = [lesson_with_exercises(exercises, unit=unit, position=i) for i in range(lessons)]
+    if chained:
+        for before, after in itertools.pairwise(made):
+            LessonPrerequisite.objects.create(lesson=after, requires=before)
+    return unit.section.course, made
+
+
+RIGHT = {"text": "El niño come una manzana"}
+WRONG = {"text": "Una manzana come al niño"}

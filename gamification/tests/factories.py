@@ -1,4 +1,5 @@
-"""Factories and reference data for league and quest tests."""
+"""Factories of gamification's models (achievements, learner stats, league tiers, quest templates) and its reference
+data."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import factory
 from django.conf import settings
 
 from courses.reference_data import reference_data_load
-from gamification.models import LeagueTier, QuestTemplate
+from gamification.models import Achievement, LeagueTier, LearnerStats, QuestTemplate
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -46,3 +47,21 @@ class QuestTemplateFactory(factory.django.DjangoModelFactory):
     target = 20
     reward = QuestTemplate.Reward.XP
     reward_xp = 10
+
+
+class AchievementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Achievement
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"achievement-{n}")
+    name = factory.Sequence(lambda n: f"Achievement {n}")
+    kind = Achievement.Kind.LESSONS_COMPLETED
+    threshold = 1
+    xp_reward = 0
+
+
+class LearnerStatsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LearnerStats
+        django_get_or_create = ("user",)

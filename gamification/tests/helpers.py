@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from exercises.tests.factories import RIGHT, WRONG
 from gamification import services
 from progress.services import user_course_enroll
-from progress.tests.factories import RIGHT, WRONG
 
 
 def enroll(user, lesson):

@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from accounts.tests.factories import SuperuserFactory
 from audit.models import SystemAuditLog
+from exercises.tests.factories import lesson_with_exercises
 from gamification.models import IdempotencyRecord
+from gamification.tests.factories import AchievementFactory
 from gamification.tests.helpers import enroll, play_lesson
-from progress.tests.factories import AchievementFactory, lesson_with_exercises
 
 pytestmark = pytest.mark.django_db
 

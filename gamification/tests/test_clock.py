@@ -7,10 +7,10 @@ import time_machine
 from django.test import override_settings
 
 from accounts.tests.factories import UserFactory
+from exercises.tests.factories import WRONG, lesson_with_exercises
 from gamification import selectors, services
 from gamification.models import LearnerStats, UserDailyXP, UserHeartsLog
 from gamification.tests.helpers import enroll, play_lesson
-from progress.tests.factories import WRONG, lesson_with_exercises
 
 pytestmark = pytest.mark.django_db
 

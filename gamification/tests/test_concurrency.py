@@ -11,19 +11,14 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 from audit.models import UserActivityLog
+from courses.tests.factories import UnitFactory
+from exercises.tests.factories import RIGHT, WRONG, lesson_with_exercises
 from gamification import services
 from gamification.models import Achievement, LearnerStats, UserAchievement, UserDailyXP, UserHeartsLog
+from gamification.tests.factories import AchievementFactory, LearnerStatsFactory
 from gamification.tests.helpers import enroll
 from progress.models import LessonSession, UserCourse, UserExerciseInteraction
 from progress.selectors import completed_lesson_ids, live_lesson_count
-from progress.tests.factories import (
-    RIGHT,
-    WRONG,
-    AchievementFactory,
-    LearnerStatsFactory,
-    UnitFactory,
-    lesson_with_exercises,
-)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

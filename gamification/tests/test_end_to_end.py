@@ -8,9 +8,10 @@ import time_machine
 from django.core.management import call_command
 
 from audit.models import UserActivityLog
+from exercises.tests.factories import RIGHT, WRONG, course_with_lessons
 from gamification.models import Achievement, LearnerStats, UserAchievement, UserDailyXP, UserHeartsLog
+from gamification.tests.factories import AchievementFactory
 from progress.models import LessonSession, UserCourse, UserExerciseInteraction, UserLessonProgress
-from progress.tests.factories import RIGHT, WRONG, AchievementFactory, course_with_lessons
 
 pytestmark = pytest.mark.django_db
 

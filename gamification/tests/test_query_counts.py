@@ -2,8 +2,9 @@
 
 import pytest
 
+from exercises.tests.factories import RIGHT, WRONG, lesson_with_exercises
+from gamification.tests.factories import AchievementFactory, LearnerStatsFactory
 from gamification.tests.helpers import enroll
-from progress.tests.factories import RIGHT, WRONG, AchievementFactory, LearnerStatsFactory, lesson_with_exercises
 
 pytestmark = pytest.mark.django_db
 

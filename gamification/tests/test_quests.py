@@ -19,6 +19,8 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
+from courses.tests.factories import UnitFactory
+from exercises.tests.factories import RIGHT, lesson_with_exercises
 from gamification import rules, services
 from gamification.models import (
     LeagueMembership,
@@ -28,9 +30,8 @@ from gamification.models import (
     UserHeartsLog,
     UserQuest,
 )
-from gamification.tests.factories import FIXTURES, QuestTemplateFactory, seeded_tiers
+from gamification.tests.factories import FIXTURES, LearnerStatsFactory, QuestTemplateFactory, seeded_tiers
 from gamification.tests.helpers import enroll, play_lesson
-from progress.tests.factories import RIGHT, LearnerStatsFactory, UnitFactory, lesson_with_exercises
 
 pytestmark = pytest.mark.django_db
 

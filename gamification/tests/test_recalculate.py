@@ -9,10 +9,11 @@ from django.core.management.base import CommandError
 
 from accounts.tests.factories import UserFactory
 from audit.models import SystemAuditLog
+from exercises.tests.factories import lesson_with_exercises
 from gamification.models import Achievement, LearnerStats, UserAchievement, UserDailyXP, UserHeartsLog
+from gamification.tests.factories import AchievementFactory
 from gamification.tests.helpers import enroll, play_lesson
 from progress.models import UserCourse
-from progress.tests.factories import AchievementFactory, lesson_with_exercises
 
 pytestmark = pytest.mark.django_db
 

@@ -10,21 +10,20 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 from audit.models import SystemAuditLog, UserActivityLog
-from gamification.models import IdempotencyRecord, LearnerStats, UserHeartsLog
-from gamification.tests.helpers import enroll
-from progress.models import LessonSession, UserExerciseInteraction
-from progress.tests.factories import (
+from courses.tests.factories import CourseFactory
+from exercises.tests.factories import (
     RIGHT,
     WRONG,
-    AchievementFactory,
-    CourseFactory,
     ExerciseFactory,
     ExerciseTypeFactory,
-    LearnerStatsFactory,
     LessonExerciseFactory,
     course_with_lessons,
     lesson_with_exercises,
 )
+from gamification.models import IdempotencyRecord, LearnerStats, UserHeartsLog
+from gamification.tests.factories import AchievementFactory, LearnerStatsFactory
+from gamification.tests.helpers import enroll
+from progress.models import LessonSession, UserExerciseInteraction
 
 pytestmark = pytest.mark.django_db
 

@@ -1,14 +1,16 @@
-"""Enrollments API, lesson statuses and the current lesson, export sections and account deletion."""
+"""Enrollments API, lesson statuses and the current lesson."""
 
 import itertools
 
 import pytest
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from audit.models import UserActivityLog
+from courses.tests.factories import CourseFactory, LessonPrerequisiteFactory, UnitFactory
+from exercises.tests.factories import course_with_lessons
 from progress import selectors, services
 from progress.models import LessonSession, UserCourse, UserLessonProgress
-from progress.tests.factories import CourseFactory, LessonPrerequisiteFactory, UnitFactory, course_with_lessons
 
 pytestmark = pytest.mark.django_db
 
@@ -48,14 +50,14 @@ def test_list_and_detail_are_the_learners_own(learner_client, user, django_asser
 
 
 def test_unenroll_abandons_active_sessions_and_keeps_history(learner_client, user):
-    from gamification.tests.helpers import play_lesson
-
     course, (first, second) = course_with_lessons(2, 1)
     enrollment, _ = services.user_course_enroll(user=user, course=course)
-    play_lesson(user, first)
-    from gamification.services import lesson_session_start
-
-    active = lesson_session_start(user=user, lesson_id=second.pk).session
+    now = timezone.now()
+    done = services.lesson_session_create(user=user, lesson=first, enrollment=enrollment, lesson_xp=10, now=now)
+    services.lesson_session_complete_record(
+        session=done, xp_awarded=15, score=100, perfect=True, day=now.date(), now=now
+    )
+    active = services.lesson_session_create(user=user, lesson=second, enrollment=enrollment, lesson_xp=10, now=now)
     assert learner_client.delete(f"/api/v1/enrollments/{enrollment.pk}/").status_code == 204
     assert not UserCourse.objects.exists()
     assert LessonSession.objects.get(pk=active.pk).status == "abandoned"
@@ -68,7 +70,7 @@ def test_lesson_statuses_in_constant_queries(user, django_assert_num_queries):
     unit = UnitFactory()
     course = unit.section.course
     services.user_course_enroll(user=user, course=course)
-    from progress.tests.factories import LessonFactory
+    from courses.tests.factories import LessonFactory
 
     lessons = [LessonFactory(unit=unit, position=i) for i in range(12)]
     for before, after in itertools.pairwise(lessons):
