@@ -81,7 +81,6 @@ class UserHeartsLog(models.Model):
     class Reason(models.TextChoices):
         WRONG_ANSWER = "wrong_answer", "Wrong answer"
         REGENERATION = "regeneration", "Regeneration"
-        REPAIR = "repair", "Repair by recalculate_progress"
         QUEST_REWARD = "quest_reward", "Quest reward"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hearts_log")
