@@ -157,8 +157,11 @@ class LessonSessionCompleteView(APIView):
         parameters=[IDEMPOTENCY_KEY],
         responses={
             200: CompletionSerializer,
+            # No body is expected, but one sent is read (for the Idempotency-Key's fingerprint).
             **errors(
                 400,
+                413,
+                415,
                 conflict=["session_finished", "lesson_incomplete"],
                 unprocessable=["idempotency_key_reused"],
             ),
