@@ -1,3 +1,5 @@
+"""The learner's profile (`me/`) and the re-authentication refusal of `DELETE me/`."""
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 

@@ -1,3 +1,6 @@
+"""Factories of the exercises app's models, and what tests build from them: lessons of translate exercises, right
+answers, the demo course file."""
+
 import itertools
 from pathlib import Path
 
