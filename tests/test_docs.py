@@ -38,6 +38,7 @@ def test_every_relative_link_resolves():
     assert broken == []
 
 
+OUTSIDE = "shared" + "/"  # the design notes' folder beside the repository (spelled apart: this file holds no reference)
 NOT_OURS = {".venv", ".git", "node_modules", "staticfiles", "media", "test-results", "htmlcov"}
 
 
@@ -46,12 +47,11 @@ def test_nothing_points_outside_the_repository():
     for folder, subfolders, files in os.walk(ROOT):
         subfolders[:] = [name for name in subfolders if name not in NOT_OURS]
         ours += [Path(folder) / name for name in files if name.endswith((".py", ".md"))]
-    ours.remove(Path(__file__))
     outside = [
         f"{path.relative_to(ROOT)}:{number}"
         for path in ours
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-        if "shared/" in line
+        if OUTSIDE in line
     ]
     assert outside == []
 
