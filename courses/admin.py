@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from courses import services
 from courses.admin_content import ARCHIVED_FILTER, ContentAdmin, admin_context
-from courses.admin_forms import OrderedInlineFormSet
+from courses.admin_forms import LanguageAdminForm, OrderedInlineFormSet
 from courses.content import NO_HISTORY, Removal
 from courses.models import Course, Language, Lesson, Section, Unit
 
@@ -22,6 +22,7 @@ ARCHIVE_FIELDS = ("archived_at", *TIMESTAMPS)
 
 @admin.register(Language)
 class LanguageAdmin(ContentAdmin):
+    form = LanguageAdminForm
     list_display = ["code", "name", "native_name", "flag", "direction", "is_active"]
     list_filter = ["direction", "is_active"]
     search_fields = ["code", "name", "native_name"]
