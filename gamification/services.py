@@ -127,10 +127,13 @@ class XpEvent:
 
 DAILY_COUNTS = ("xp", "goal", "lessons_completed", "perfect_lessons", "best_correct_run", "practice_sessions")
 _DAILY_TABLE = UserDailyXP._meta.db_table
+_USER_TABLE = get_user_model()._meta.db_table
 # One statement for the day's row, new or not (PostgreSQL and SQLite share this upsert syntax): the path every
-# learning event takes, so it is worth a round trip.
+# learning event takes, so it is worth a round trip. The goal is read from the user's row as committed, not from the
+# request's copy of the user, which a profile change committed meanwhile may have made stale.
 DAILY_UPSERT = f"""
-INSERT INTO {_DAILY_TABLE} (user_id, date, {", ".join(DAILY_COUNTS)}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+INSERT INTO {_DAILY_TABLE} (user_id, date, {", ".join(DAILY_COUNTS)})
+VALUES (%s, %s, %s, (SELECT daily_xp_goal FROM {_USER_TABLE} WHERE id = %s), %s, %s, %s, %s)
 ON CONFLICT (user_id, date) DO UPDATE SET
     xp = {_DAILY_TABLE}.xp + excluded.xp,
     goal = excluded.goal,
@@ -149,7 +152,7 @@ def daily_xp_add(*, user, day: dt.date, xp: int, activity: DayActivity | None = 
     Runs under the learner's row lock (every writer of a learner's days takes it).
     """
     activity = activity or DayActivity()
-    values = [xp, user.daily_xp_goal, activity.lessons, activity.perfect_lessons, activity.correct_run]
+    values = [xp, user.pk, activity.lessons, activity.perfect_lessons, activity.correct_run]
     with connection.cursor() as cursor:
         date = connection.ops.adapt_datefield_value(day)
         cursor.execute(DAILY_UPSERT, [user.pk, date, *values, activity.practice_sessions])
@@ -396,8 +399,13 @@ def practice_session_record(
 
 def daily_goal_today_update(*, user, fields: set[str]) -> None:
     """A goal changed during the day is the goal of today (accounts.profile calls this in the profile write's
-    transaction); the past days keep the goal that was in force then."""
+    transaction); the past days keep the goal that was in force then.
+
+    Under the learner's row lock, like every writer of their days: a learning event that creates today's row
+    meanwhile either commits first (and this updates its row) or runs after this commits (and reads the new goal).
+    """
     if "daily_xp_goal" in fields:
+        learner_stats_lock(user=user)
         UserDailyXP.objects.filter(user=user, date=user.local_date()).update(goal=user.daily_xp_goal)
 
 

@@ -4,9 +4,11 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import transaction
 
 from accounts.tests.factories import SuperuserFactory, UserFactory, token_client
 from gamification.models import UserDailyXP
+from gamification.services import daily_xp_add, learner_stats_lock
 from tests.learners import first_lessons, play
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +61,17 @@ def test_a_goal_changed_in_the_admin_is_todays_goal_too(owner, client):
     assert owner.get("/api/v1/me/stats/").json()["today"]["goal"] == 50
     today.refresh_from_db()
     assert today.goal == 50
+
+
+def test_a_learning_event_records_the_committed_goal_not_the_requests_stale_copy(owner):
+    """A request loads its user before the learner's lock; a goal change committed meanwhile must win."""
+    stale = type(owner.user).objects.get(pk=owner.user.pk)
+    assert stale.daily_xp_goal == 20
+    type(owner.user).objects.filter(pk=stale.pk).update(daily_xp_goal=50)  # a profile change committed meanwhile
+    today = UserDailyXP.objects.get(user=stale)
+    with transaction.atomic():
+        learner_stats_lock(user=stale)
+        daily = daily_xp_add(user=stale, day=today.date, xp=5)
+    assert (daily.xp, daily.goal) == (today.xp + 5, 50)
+    today.refresh_from_db()
+    assert (today.xp, today.goal) == (daily.xp, 50)
