@@ -6,6 +6,7 @@ from functools import cache
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import LessThanOrEqual
@@ -21,6 +22,9 @@ def validate_timezone(value: str) -> None:
     if value not in _timezone_names():
         raise ValidationError(f"“{value}” is not a known IANA time zone.", code="invalid_timezone")
 
+
+# The range a learner may set their practice target recall in (DESIGN: 0.80 to 0.97).
+DESIRED_RETENTION_MIN, DESIRED_RETENTION_MAX = 0.8, 0.97
 
 # RFC 5321's limit on a deliverable address; longer ones are refused everywhere, never cut short.
 EMAIL_MAX_LENGTH = 254
@@ -71,6 +75,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Leaderboards show the learner anonymously to others.
     hide_from_leaderboards = models.BooleanField(default=False)
+    # The share of practice items the learner wants to still recall when they come due (progress.memory); None
+    # keeps PRACTICE_DESIRED_RETENTION.
+    desired_retention = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(DESIRED_RETENTION_MIN), MaxValueValidator(DESIRED_RETENTION_MAX)],
+        help_text=f"Practice scheduling's target recall, {DESIRED_RETENTION_MIN} to {DESIRED_RETENTION_MAX}; "
+        "null: the platform's default (PRACTICE_DESIRED_RETENTION).",
+    )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=now, editable=False)
@@ -97,6 +110,11 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=models.Q(reminders_enabled=False, next_reminder_at__isnull=True)
                 | models.Q(reminders_enabled=True, reminder_time__isnull=False, next_reminder_at__isnull=False),
                 name="user_reminder_scheduled_iff_enabled",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(desired_retention__isnull=True)
+                | models.Q(desired_retention__gte=DESIRED_RETENTION_MIN, desired_retention__lte=DESIRED_RETENTION_MAX),
+                name="user_desired_retention_range",
             ),
         ]
         indexes = [

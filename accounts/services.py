@@ -21,6 +21,7 @@ PROFILE_FIELDS = (
     "reminders_enabled",
     "reminder_time",
     "hide_from_leaderboards",
+    "desired_retention",
 )
 # A change of any of these moves the next reminder.
 REMINDER_FIELDS = frozenset({"timezone", "reminders_enabled", "reminder_time"})

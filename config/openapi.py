@@ -56,6 +56,7 @@ ERROR_CODES: dict[str, str] = {
     "session_finished": "The session is over (completed, failed, or abandoned after being idle).",
     "exercise_already_answered": "The exercise was already answered correctly in this session.",
     "lesson_incomplete": "Some required exercise is not answered correctly yet.",
+    "nothing_due": "Nothing to practise in the course now: no exercise due for review, or no mistake to redo.",
     "idempotency_key_reused": "The Idempotency-Key was used before with a different request.",
 }
 

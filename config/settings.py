@@ -329,6 +329,32 @@ STREAK_FREEZE_INITIAL = env.int("STREAK_FREEZE_INITIAL", default=0)
 # Grading: a one-letter typo is forgiven only in words of at least this many letters.
 GRADING_TYPO_MIN_WORD_LENGTH = env.int("GRADING_TYPO_MIN_WORD_LENGTH", default=4)
 
+# --- Practice (docs/practice.md) -------------------------------------------------------------
+# FSRS schedules each exercise for when its predicted recall falls to this share (a learner may set 0.80-0.97).
+PRACTICE_DESIRED_RETENTION = env.float("PRACTICE_DESIRED_RETENTION", default=0.9)
+PRACTICE_MAXIMUM_INTERVAL_DAYS = env.int("PRACTICE_MAXIMUM_INTERVAL_DAYS", default=365)
+# A right answer (no typo, no missing accent) faster than its type's time, in ms, is rated Easy.
+PRACTICE_EASY_MS = env.dict(
+    "PRACTICE_EASY_MS",
+    cast={"value": int},
+    default={
+        "multiple_choice": 4000,
+        "match_pairs": 10000,
+        "translate": 8000,
+        "listen": 8000,
+        "speak": 6000,
+        "fill_blank": 6000,
+        "sort_words": 8000,
+    },
+)
+# A completed practice session's XP: the first of the learner's day, the second, and 0 after.
+PRACTICE_XP_FIRST = env.int("PRACTICE_XP_FIRST", default=10)
+PRACTICE_XP_SECOND = env.int("PRACTICE_XP_SECOND", default=5)
+PRACTICE_SIZE_MIN = env.int("PRACTICE_SIZE_MIN", default=5)
+PRACTICE_SIZE_MAX = env.int("PRACTICE_SIZE_MAX", default=20)
+# How many of the weakest items me/practice/ lists.
+PRACTICE_WEAKEST_ITEMS = env.int("PRACTICE_WEAKEST_ITEMS", default=20)
+
 # --- Leagues, quests, reminders (docs/engagement.md) -----------------------------------------
 # League weeks are UTC weeks starting on LEAGUE_WEEK_START_WEEKDAY (0 = Monday) at LEAGUE_WEEK_START_HOUR.
 LEAGUE_WEEK_START_WEEKDAY = env.int("LEAGUE_WEEK_START_WEEKDAY", default=0)

@@ -8,13 +8,13 @@ from courses.models import Lesson
 from exercises.models import Exercise, ExerciseOption, ExerciseType, LessonExercise
 
 
-def _options_prefetch(lookup: str) -> Prefetch:
+def options_prefetch(lookup: str) -> Prefetch:
     return Prefetch(lookup, queryset=ExerciseOption.objects.order_by("position", "pk"))
 
 
 def exercises_for_play() -> QuerySet[Exercise]:
     """Exercises with type, audio and options loaded, ready for exercises.play.exercise_play_payload."""
-    return Exercise.objects.select_related("type", "audio").prefetch_related(_options_prefetch("options"))
+    return Exercise.objects.select_related("type", "audio").prefetch_related(options_prefetch("options"))
 
 
 def lesson_exercises_for_play(lesson: Lesson | int) -> QuerySet[LessonExercise]:
@@ -25,7 +25,7 @@ def lesson_exercises_for_play(lesson: Lesson | int) -> QuerySet[LessonExercise]:
     return (
         LessonExercise.objects.filter(lesson_id=lesson_id, exercise__archived_at__isnull=True)
         .select_related("exercise__type", "exercise__audio")
-        .prefetch_related(_options_prefetch("exercise__options"))
+        .prefetch_related(options_prefetch("exercise__options"))
         .order_by("position", "pk")
     )
 

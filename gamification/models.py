@@ -82,6 +82,7 @@ class UserHeartsLog(models.Model):
         WRONG_ANSWER = "wrong_answer", "Wrong answer"
         REGENERATION = "regeneration", "Regeneration"
         QUEST_REWARD = "quest_reward", "Quest reward"
+        PRACTICE_REWARD = "practice_reward", "Practice completed"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hearts_log")
     delta = models.SmallIntegerField()

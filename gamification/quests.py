@@ -12,11 +12,10 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from gamification import rules
 from gamification.models import QuestTemplate, UserDailyXP, UserQuest
+from progress.memory import db_datetime
 
 Kind = QuestTemplate.Kind
 
@@ -31,13 +30,6 @@ def quest_templates_offered() -> list[QuestTemplate]:
 
 TEMPLATE_COLUMNS = ("id", "code", "name", "description", "kind", "target", "reward", "reward_xp", "is_active")
 QUEST_COLUMNS = ("id", "slot", "target", "completed_at", "reward", "reward_xp", "hearts_given", "freezes_given")
-
-
-def db_datetime(value) -> dt.datetime | None:
-    """A datetime read by plain SQL, aware: SQLite gives it naive (or as text), in UTC."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    return value if value is None or timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
 
 
 def _stored_quests(*, user, day: dt.date) -> list[UserQuest]:

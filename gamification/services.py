@@ -1,5 +1,6 @@
-"""The learning engine's writes: lesson sessions (start, answer, complete), hearts, the XP path, streaks,
-achievements, quests, and the learner side of league results.
+"""The learning engine's writes: sessions of lessons and practice (start, answer, complete: one lifecycle, the kind
+deciding hearts and rewards), hearts, the XP path, streaks, achievements, quests, and the learner side of league
+results.
 
 Every write path starts by locking the learner's LearnerStats row (select_for_update), so two
 requests of one learner run one after the other and never lose or double an update. The session
@@ -39,9 +40,11 @@ from gamification.models import (
 )
 from progress import selectors as progress_selectors
 from progress import services as progress_services
-from progress.models import LessonSession, UserCourse, UserExerciseInteraction
+from progress.memory import db_datetime
+from progress.models import LessonSession, PracticeSessionItem, UserCourse, UserExerciseInteraction
 
 Status = LessonSession.Status
+Kind = LessonSession.Kind
 logger = logging.getLogger(__name__)
 
 
@@ -223,7 +226,7 @@ def _achievements_with_rows(*, user) -> tuple[list[Achievement], dict[int, UserA
         mine = dict(zip(ROW_COLUMNS, values[len(ACHIEVEMENT_COLUMNS) :], strict=True))
         if mine["id"] is not None:
             row = UserAchievement(user=user, achievement=achievement, **mine)
-            row.unlocked_at = quests.db_datetime(row.unlocked_at)
+            row.unlocked_at = db_datetime(row.unlocked_at)
             row.unlocked_on = _db_date(row.unlocked_on)
             row._state.adding = False
             rows[achievement.pk] = row
@@ -460,6 +463,44 @@ def lesson_session_start(*, user, lesson_id: int, request=None, now: dt.datetime
     return SessionStart(session=session, exercises=links, hearts=hearts)
 
 
+@transaction.atomic
+def practice_session_start(
+    *, user, course_id: int, kind: str, size: int, request=None, now: dt.datetime | None = None
+) -> SessionStart:
+    """Start a practice session of `size` (or fewer) exercises of an enrolled course: kind review (due exercises
+    of completed lessons, most forgotten first) or mistakes (latest first try wrong). 404 when not enrolled; 409
+    course unavailable or nothing to practise. It needs no hearts (practice is how a learner earns one back)."""
+    stats = learner_stats_lock(user=user)
+    now = now or timezone.now()  # read after the lock, so the learner's events are in time order
+    progress_services.lesson_sessions_abandon_idle(user=user, now=now)
+    enrollment = progress_selectors.enrollment_get(user=user, course=course_id)
+    if enrollment is None:
+        raise NotFound("You are not enrolled in this course.")
+    unavailable = progress_selectors.course_unavailable_reason(enrollment.course)
+    if unavailable is not None:
+        raise DomainError(
+            f"This course is {unavailable}: your history in it stays, but no new sessions can be started.",
+            code="course_unavailable",
+        )
+    candidates = progress_selectors.practice_candidates(user=user, course_id=course_id, kind=kind, now=now)
+    if not candidates:
+        what = "nothing is due for review" if kind == Kind.REVIEW else "there are no mistakes to practise"
+        raise DomainError(f"In this course {what} now.", code="nothing_due")
+    hearts = hearts_refresh(stats=stats, now=now)
+    if hearts.regenerated:
+        stats.save(update_fields=["hearts", "hearts_updated_at", "updated_at"])
+    session = progress_services.practice_session_create(
+        user=user,
+        enrollment=enrollment,
+        kind=kind,
+        exercise_ids=progress_selectors.practice_pick(candidates, size),
+        now=now,
+        request=request,
+    )
+    items = list(progress_selectors.practice_items_for_play(session=session))
+    return SessionStart(session=session, exercises=items, hearts=hearts)
+
+
 class SessionIdle(DomainError):
     """The session was left idle too long and is over. The refusal undoes the transaction, so the caller
     records the abandonment afterwards (progress_services.lesson_sessions_abandon_idle)."""
@@ -497,7 +538,8 @@ class AnswerOutcome:
 def _exercise_to_grade(*, session: LessonSession, exercise_id: int) -> progress_selectors.ExerciseToGrade:
     exercise = progress_selectors.session_exercise_to_grade(session=session, exercise_id=exercise_id)
     if exercise is None:
-        raise grading.InvalidAnswer({"exercise": "This exercise is not part of the session's lesson."})
+        what = "session's lesson" if session.kind == LessonSession.Kind.LESSON else "practice session"
+        raise grading.InvalidAnswer({"exercise": f"This exercise is not part of the {what}."})
     if exercise.answered_right:
         raise DomainError("This exercise is already answered correctly.", code="exercise_already_answered")
     return exercise
@@ -534,7 +576,9 @@ def lesson_session_answer(
     request=None,
     now: dt.datetime | None = None,
 ) -> AnswerOutcome:
-    """Grade and record one answer; a wrong one costs a heart, and the session fails at 0 hearts."""
+    """Grade and record one answer of a lesson or practice session. In a lesson a wrong one costs a heart and the
+    session fails at 0 hearts; practice costs none. The first answer to an exercise in the session is a review of
+    the learner's memory of it (progress.memory), written in the same transaction."""
     stats = learner_stats_lock(user=user)
     now = now or timezone.now()  # read after the lock, so the learner's events are in time order
     session = _session_for_write(user=user, session_id=session_id, now=now)
@@ -549,7 +593,7 @@ def lesson_session_answer(
         orthography=_answer_orthography(exercise),
     )
     hearts_lost = 0
-    if not result.correct:
+    if not result.correct and not session.is_practice:
         hearts_lost = hearts_spend(stats=stats, session=session, now=now)
         stats.save(update_fields=["hearts", "hearts_updated_at", "updated_at"])
     interaction = progress_services.interaction_record(
@@ -564,7 +608,17 @@ def lesson_session_answer(
         hearts_lost=hearts_lost,
         now=now,
     )
-    if not result.correct and stats.hearts == 0:
+    if exercise.first_in_session:
+        progress_services.memory_review_record(
+            user=user,
+            session=session,
+            exercise=exercise,
+            correct=result.correct,
+            feedback=result.feedback,
+            time_ms=time_ms,
+            now=now,
+        )
+    if not result.correct and not session.is_practice and stats.hearts == 0:
         progress_services.lesson_session_fail(session=session, now=now, request=request)
     return AnswerOutcome(
         session=session,
@@ -605,49 +659,98 @@ class Completion:
 
 @transaction.atomic
 def lesson_session_complete(*, user, session_id: int, request=None, now: dt.datetime | None = None) -> Completion:
-    """Finish an attempt: XP to the course, the total and the local day; streak; achievements; one transaction."""
+    """Finish a session once each of its required exercises is answered right: for a lesson its XP and the perfect
+    bonus, for practice PRACTICE_XP_FIRST / _SECOND / 0 by the day's count and a heart back; XP to the course, the
+    total and the local day; streak; achievements; quests; one transaction."""
     stats = learner_stats_lock(user=user)
     now = now or timezone.now()  # read after the lock, so the learner's events are in time order
     session = _session_for_write(user=user, session_id=session_id, now=now)
     answered = UserExerciseInteraction.objects.filter(session=session, is_correct=True).values("exercise_id")
-    missing = LessonExercise.objects.filter(
-        lesson_id=session.lesson_id, is_required=True, exercise__archived_at__isnull=True
-    ).exclude(exercise_id__in=answered)
-    if missing.exists():
+    if session.is_practice:
+        required = PracticeSessionItem.objects.filter(session=session, exercise__archived_at__isnull=True)
+    else:
+        required = LessonExercise.objects.filter(
+            lesson_id=session.lesson_id, is_required=True, exercise__archived_at__isnull=True
+        )
+    if required.exclude(exercise_id__in=answered).exists():
         raise DomainError("Answer every required exercise correctly first.", code="lesson_incomplete")
     history = progress_selectors.session_answer_history(session=session)
     score, perfect = progress_services.session_score(history)
-    bonus = settings.PERFECT_LESSON_BONUS_XP if perfect else 0
-    xp = session.lesson_xp + bonus
     day = user.local_date(now)
-    enrollment, first_completion, course_completed = progress_services.lesson_session_complete_record(
-        session=session, xp_awarded=xp, score=score, perfect=perfect, day=day, now=now, request=request
-    )
+    first_completion = course_completed = False
+    if session.is_practice:
+        bonus, xp = 0, practice_xp(completed_today=_practice_completed_on(user=user, day=day))
+        enrollment = progress_services.practice_session_complete_record(
+            session=session, xp_awarded=xp, score=score, perfect=perfect, day=day, now=now, request=request
+        )
+        _practice_heart_give(stats=stats, session=session, now=now)
+    else:
+        bonus = settings.PERFECT_LESSON_BONUS_XP if perfect else 0
+        xp = session.lesson_xp + bonus
+        enrollment, first_completion, course_completed = progress_services.lesson_session_complete_record(
+            session=session, xp_awarded=xp, score=score, perfect=perfect, day=day, now=now, request=request
+        )
     stats.lessons_completed += 1 if first_completion else 0
-    stats.perfect_lessons += 1 if perfect else 0
+    stats.perfect_lessons += 1 if perfect and not session.is_practice else 0
     stats.courses_completed += 1 if course_completed else 0
     streak = rules.streak_after_lesson(
         rules.Streak(stats.current_streak, stats.longest_streak, stats.last_active_date, stats.streak_freezes), day
     )
     stats.current_streak, stats.longest_streak = streak.streak.current, streak.streak.longest
     stats.last_active_date, stats.streak_freezes = streak.streak.last_active_date, streak.streak.freezes
-    outcome = learning_event_record(
-        event=XpEvent(stats=stats, user=user, now=now, day=day, request=request),
-        xp=xp,
-        activity=DayActivity(lessons=1, perfect_lessons=int(perfect), correct_run=rules.longest_correct_run(history)),
-        enrollment=enrollment,
-    )
+    event = XpEvent(stats=stats, user=user, now=now, day=day, request=request)
+    correct_run = rules.longest_correct_run(history)
+    if session.is_practice:
+        outcome = practice_session_record(event=event, xp=xp, correct_run=correct_run, enrollment=enrollment)
+    else:
+        outcome = learning_event_record(
+            event=event,
+            xp=xp,
+            activity=DayActivity(lessons=1, perfect_lessons=int(perfect), correct_run=correct_run),
+            enrollment=enrollment,
+        )
     return Completion(
         session=session,
         enrollment=enrollment,
         stats=stats,
         streak=streak,
-        lesson_xp=session.lesson_xp,
+        lesson_xp=xp - bonus,
         bonus_xp=bonus,
         score=score,
         perfect=perfect,
         outcome=outcome,
         hearts=current_hearts(stats, now),
+    )
+
+
+def practice_xp(*, completed_today: int) -> int:
+    """A completed practice session's XP by how many the learner completed before on the same local day."""
+    return {0: settings.PRACTICE_XP_FIRST, 1: settings.PRACTICE_XP_SECOND}.get(completed_today, 0)
+
+
+def _practice_completed_on(*, user, day: dt.date) -> int:
+    return (
+        LessonSession.objects.filter(user=user, completed_on=day, status=Status.COMPLETED)
+        .exclude(kind=Kind.LESSON)
+        .count()
+    )
+
+
+def _practice_heart_give(*, stats: LearnerStats, session: LessonSession, now: dt.datetime) -> None:
+    """A completed practice gives one heart back (none past HEARTS_MAX), logged with its own reason."""
+    hearts_refresh(stats=stats, now=now)
+    if stats.hearts >= settings.HEARTS_MAX:
+        return
+    stats.hearts += 1
+    if stats.hearts >= settings.HEARTS_MAX:
+        stats.hearts_updated_at = now
+    UserHeartsLog.objects.create(
+        user_id=stats.user_id,
+        delta=1,
+        reason=UserHeartsLog.Reason.PRACTICE_REWARD,
+        balance_after=stats.hearts,
+        session=session,
+        created_at=now,
     )
 
 

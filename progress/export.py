@@ -6,7 +6,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.export import ExportSection
-from progress.models import LessonSession, UserExerciseInteraction, UserLessonProgress
+from progress.models import (
+    LessonSession,
+    MemoryState,
+    PracticeSessionItem,
+    UserExerciseInteraction,
+    UserLessonProgress,
+)
 from progress.selectors import completion_percent, enrollment_list
 
 
@@ -38,7 +44,9 @@ class LessonProgressExportSerializer(serializers.Serializer):
 
 class LessonSessionExportSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    lesson = serializers.IntegerField(source="lesson_id")
+    kind = serializers.ChoiceField(choices=LessonSession.Kind.choices)
+    lesson = serializers.IntegerField(source="lesson_id", allow_null=True)
+    course = serializers.IntegerField(source="course_id")
     status = serializers.ChoiceField(choices=LessonSession.Status.choices)
     mistakes = serializers.IntegerField()
     hearts_lost = serializers.IntegerField()
@@ -66,6 +74,26 @@ class InteractionExportSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class PracticeItemExportSerializer(serializers.Serializer):
+    session = serializers.IntegerField(source="session_id")
+    exercise = serializers.IntegerField(source="exercise_id")
+    position = serializers.IntegerField()
+
+
+class MemoryStateExportSerializer(serializers.Serializer):
+    exercise = serializers.IntegerField(source="exercise_id")
+    course = serializers.IntegerField(source="course_id")
+    stability = serializers.FloatField()
+    difficulty = serializers.FloatField()
+    due = serializers.DateTimeField()
+    last_review = serializers.DateTimeField()
+    state = serializers.IntegerField()
+    reps = serializers.IntegerField()
+    lapses = serializers.IntegerField()
+    last_first_try_correct = serializers.BooleanField()
+    retention = serializers.FloatField()
+
+
 SECTIONS = {
     "enrollments": ExportSection(
         rows=lambda user: enrollment_list(user=user).order_by("enrolled_at", "id"),
@@ -78,6 +106,14 @@ SECTIONS = {
     "lesson_sessions": ExportSection(
         rows=lambda user: LessonSession.objects.filter(user=user).order_by("started_at", "id"),
         serializer=LessonSessionExportSerializer,
+    ),
+    "practice_session_items": ExportSection(
+        rows=lambda user: PracticeSessionItem.objects.filter(session__user=user).order_by("session_id", "position"),
+        serializer=PracticeItemExportSerializer,
+    ),
+    "memory_states": ExportSection(
+        rows=lambda user: MemoryState.objects.filter(user=user).order_by("exercise_id"),
+        serializer=MemoryStateExportSerializer,
     ),
     "exercise_interactions": ExportSection(
         rows=lambda user: UserExerciseInteraction.objects.filter(user=user).order_by("created_at", "id"),

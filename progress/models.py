@@ -1,8 +1,9 @@
-"""Learner progress: enrollments, lesson sessions, per-lesson progress and every answer given."""
+"""Learner progress: enrollments, sessions (lessons and practice), per-lesson progress, every answer given and the
+memory state of each exercise a learner was graded on."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 
@@ -29,7 +30,8 @@ class UserCourse(models.Model):
 
 
 class LessonSession(models.Model):
-    """One attempt at a lesson, from start to completion, failure or abandonment."""
+    """One session from start to completion, failure or abandonment: an attempt at a lesson, or a practice session
+    (review of due exercises, or of recent mistakes) whose exercises are its PracticeSessionItems."""
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -37,8 +39,17 @@ class LessonSession(models.Model):
         FAILED = "failed", "Failed"
         ABANDONED = "abandoned", "Abandoned"
 
+    class Kind(models.TextChoices):
+        LESSON = "lesson", "Lesson"
+        REVIEW = "review", "Review (due exercises)"
+        MISTAKES = "mistakes", "Mistakes"
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_sessions")
-    lesson = models.ForeignKey("courses.Lesson", on_delete=models.PROTECT, related_name="sessions")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.LESSON)
+    # Set exactly for lesson sessions (a constraint); a practice session's exercises are its items.
+    lesson = models.ForeignKey(
+        "courses.Lesson", on_delete=models.PROTECT, related_name="sessions", null=True, blank=True
+    )
     course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     # The lesson's XP when the session started, so an edit mid-session changes nothing for the learner.
@@ -64,8 +75,19 @@ class LessonSession(models.Model):
             models.UniqueConstraint(
                 fields=["user", "lesson"], condition=Q(status="active"), name="lesson_session_one_active_per_lesson"
             ),
+            # One active practice session per course and kind: starting another abandons it.
+            models.UniqueConstraint(
+                fields=["user", "course", "kind"],
+                condition=Q(status="active") & ~Q(kind="lesson"),
+                name="lesson_session_one_active_practice",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["active", "completed", "failed", "abandoned"]), name="lesson_session_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="lesson", lesson__isnull=False)
+                | Q(kind__in=["review", "mistakes"], lesson__isnull=True),
+                name="lesson_session_lesson_iff_lesson_kind",
             ),
             models.CheckConstraint(
                 condition=Q(status="active", finished_at__isnull=True)
@@ -87,7 +109,34 @@ class LessonSession(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.kind != self.Kind.LESSON:
+            return f"Session {self.pk}: {self.kind} practice in course {self.course_id} ({self.status})"
         return f"Session {self.pk} of lesson {self.lesson_id} ({self.status})"
+
+    @property
+    def is_practice(self) -> bool:
+        return self.kind != self.Kind.LESSON
+
+
+class PracticeSessionItem(models.Model):
+    """An exercise of a practice session, in the session's order (PROTECT: learner history keeps its content)."""
+
+    session = models.ForeignKey(LessonSession, on_delete=models.CASCADE, related_name="practice_items")
+    exercise = models.ForeignKey("exercises.Exercise", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    # Played like a lesson's exercises (exercises.api PlayExerciseSerializer): each is needed to complete.
+    is_required = True
+
+    class Meta:
+        ordering = ["session_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "exercise"], name="practice_item_unique_exercise"),
+            models.UniqueConstraint(fields=["session", "position"], name="practice_item_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Session {self.session_id} #{self.position}: exercise {self.exercise_id}"
 
 
 class UserLessonProgress(models.Model):
@@ -149,3 +198,42 @@ class UserExerciseInteraction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} answered {self.exercise_id}: {'right' if self.is_correct else 'wrong'}"
+
+
+class MemoryState(models.Model):
+    """What the learner remembers of one exercise (FSRS-6, progress.memory): derived from the answer log (each
+    first graded answer of the exercise in a session is one review), so recalculate_progress can rebuild it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memory_states")
+    exercise = models.ForeignKey("exercises.Exercise", on_delete=models.PROTECT, related_name="+")
+    # The course of the session of the last review (what practice sessions and strengths are grouped by).
+    course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="+")
+    stability = models.FloatField(help_text="Days for recall to fall from 100% to 90%.")
+    difficulty = models.FloatField(help_text="1 (easiest) to 10.")
+    due = models.DateTimeField(help_text="When predicted recall falls to the desired retention.")
+    last_review = models.DateTimeField()
+    state = models.PositiveSmallIntegerField(help_text="fsrs.State: 1 learning, 2 review, 3 relearning.")
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    reps = models.PositiveIntegerField(help_text="Reviews (first graded answers in a session).")
+    lapses = models.PositiveIntegerField(help_text="Reviews answered wrong after the first.")
+    # The latest review was right: a wrong one makes the exercise a mistake until a later session's first try is
+    # right (practice kind "mistakes").
+    last_first_try_correct = models.BooleanField()
+    # The desired retention `due` was scheduled with (the learner's at the last review).
+    retention = models.FloatField()
+
+    class Meta:
+        ordering = ["due", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "exercise"], name="memory_state_unique"),
+            models.CheckConstraint(condition=Q(stability__gt=0), name="memory_state_stability_positive"),
+            models.CheckConstraint(
+                condition=Q(difficulty__gte=1, difficulty__lte=10), name="memory_state_difficulty_1_10"
+            ),
+            models.CheckConstraint(condition=Q(retention__gt=0, retention__lt=1), name="memory_state_retention_0_1"),
+            models.CheckConstraint(condition=Q(lapses__lte=F("reps")), name="memory_state_lapses_within_reps"),
+        ]
+        indexes = [models.Index(fields=["user", "due"], name="memory_state_user_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} / exercise {self.exercise_id}: due {self.due:%Y-%m-%d %H:%M}"

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from courses.models import Course, Language, Lesson, LessonPrerequisite
+from courses.models import Course, Language, Lesson, LessonPrerequisite, Unit
 from exercises.models import Exercise, ExerciseType, LessonExercise
-from progress.models import LessonSession, UserCourse, UserExerciseInteraction, UserLessonProgress
+from exercises.selectors import lesson_exercises_for_play, options_prefetch
+from progress.memory import MEMORY_COLUMNS, Memory, memory_from_row, recall
+from progress.models import (
+    LessonSession,
+    MemoryState,
+    PracticeSessionItem,
+    UserCourse,
+    UserExerciseInteraction,
+    UserLessonProgress,
+)
 
 LOCKED, AVAILABLE, COMPLETED, ARCHIVED = "locked", "available", "completed", "archived"
 LESSON_STATUSES = [LOCKED, AVAILABLE, COMPLETED, ARCHIVED]
@@ -55,7 +66,7 @@ def course_unavailable_reason(course: Course) -> str | None:
 
 def enrollment_get(*, user, course: Course | int) -> UserCourse | None:
     course_id = course.pk if isinstance(course, Course) else course
-    return UserCourse.objects.filter(user=user, course_id=course_id).first()
+    return UserCourse.objects.select_related("course").filter(user=user, course_id=course_id).first()
 
 
 def session_list(*, user) -> QuerySet[LessonSession]:
@@ -102,37 +113,52 @@ class ExerciseToGrade:
     content: Any
     answers: Any
     answered_right: bool  # in this session already
-    # The session's course languages: grading reads the answer language's orthography from them.
+    # The course's two languages: grading reads the answer language's orthography from them.
     from_language: CourseLanguage
     to_language: CourseLanguage
+    # No answer to it yet in this session: this answer is a review of the learner's memory (progress.memory).
+    first_in_session: bool = False
+    memory: Memory | None = None  # the learner's memory state of the exercise before this answer
 
 
 def session_exercise_to_grade(*, session: LessonSession, exercise_id: int) -> ExerciseToGrade | None:
-    """What grading an answer needs, in one statement; None when the exercise is not in the session's lesson.
+    """What grading an answer needs, in one statement; None when the exercise is not one of the session's (its
+    lesson's, or its practice items).
 
     Plain SQL because every answer runs it: the ORM version (a join, an EXISTS and three models) spent
     1.5 ms building and loading against 0.3 ms for this (bench/README.md). The course's two languages
-    come along (their codes and punctuation letters), so grading needs no other query.
+    come along (their codes and punctuation letters), so grading needs no other query, and so do the learner's
+    memory state of the exercise and whether it was answered in the session before (the review it makes).
     """
     quote = connection.ops.quote_name
     exercise, exercise_type = quote(Exercise._meta.db_table), quote(ExerciseType._meta.db_table)
-    link, interaction = quote(LessonExercise._meta.db_table), quote(UserExerciseInteraction._meta.db_table)
+    interaction = quote(UserExerciseInteraction._meta.db_table)
     course, language = quote(Course._meta.db_table), quote(Language._meta.db_table)
+    memory = quote(MemoryState._meta.db_table)
+    if session.kind == LessonSession.Kind.LESSON:
+        link, owner = quote(LessonExercise._meta.db_table), "l.lesson_id"
+        owner_id = session.lesson_id
+    else:
+        link, owner = quote(PracticeSessionItem._meta.db_table), "l.session_id"
+        owner_id = session.pk
+    memory_columns = ", ".join(f"m.{name}" for name in MEMORY_COLUMNS)
     sql = (
         f"SELECT t.code, e.content, e.answers, EXISTS (SELECT 1 FROM {interaction} i "  # noqa: S608
         "WHERE i.session_id = %s AND i.exercise_id = e.id AND i.is_correct), "
-        "lf.code, lf.punctuation_letters, lt.code, lt.punctuation_letters "
+        f"NOT EXISTS (SELECT 1 FROM {interaction} i WHERE i.session_id = %s AND i.exercise_id = e.id), "
+        f"lf.code, lf.punctuation_letters, lt.code, lt.punctuation_letters, {memory_columns} "
         f"FROM {exercise} e JOIN {exercise_type} t ON t.id = e.type_id JOIN {link} l ON l.exercise_id = e.id "
         f"JOIN {course} c ON c.id = %s JOIN {language} lf ON lf.id = c.from_language_id "
         f"JOIN {language} lt ON lt.id = c.to_language_id "
-        "WHERE e.id = %s AND l.lesson_id = %s"
+        f"LEFT JOIN {memory} m ON m.user_id = %s AND m.exercise_id = e.id "
+        f"WHERE e.id = %s AND {owner} = %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [session.pk, session.course_id, exercise_id, session.lesson_id])
+        cursor.execute(sql, [session.pk, session.pk, session.course_id, session.user_id, exercise_id, owner_id])
         row = cursor.fetchone()
     if row is None:
         return None
-    type_code, content, answers, answered_right, from_code, from_letters, to_code, to_letters = row
+    type_code, content, answers, answered_right, first, from_code, from_letters, to_code, to_letters = row[:9]
     json_value = Exercise._meta.get_field("content").from_db_value  # the backend's own JSON decoding
     return ExerciseToGrade(
         exercise_id=exercise_id,
@@ -142,6 +168,8 @@ def session_exercise_to_grade(*, session: LessonSession, exercise_id: int) -> Ex
         answered_right=bool(answered_right),
         from_language=CourseLanguage(from_code, json_value(from_letters, None, connection)),
         to_language=CourseLanguage(to_code, json_value(to_letters, None, connection)),
+        first_in_session=bool(first),
+        memory=memory_from_row(row[9:]),
     )
 
 
@@ -267,4 +295,205 @@ def session_answer_history(*, session: LessonSession) -> list[tuple[int, bool]]:
         UserExerciseInteraction.objects.filter(session=session)
         .order_by("created_at", "id")
         .values_list("exercise_id", "is_correct")
+    )
+
+
+# --- practice (progress.memory) ---------------------------------------------------------------------------------
+
+
+def _live_links(**filters) -> QuerySet[LessonExercise]:
+    """Links of exercises to live lessons (lesson, unit and section not archived)."""
+    return LessonExercise.objects.filter(
+        lesson__archived_at__isnull=True,
+        lesson__unit__archived_at__isnull=True,
+        lesson__unit__section__archived_at__isnull=True,
+        **filters,
+    )
+
+
+@dataclass(frozen=True)
+class PracticeCandidate:
+    exercise_id: int
+    type_code: str
+    recall: float  # predicted now
+
+
+def practice_candidates(*, user, course_id: int, kind: str, now) -> list[PracticeCandidate]:
+    """What a practice session of `kind` may hold, most forgotten (lowest predicted recall) first, in one query:
+    review, the live exercises of lessons the learner completed in the course that are due; mistakes, the live
+    exercises of the course's live lessons whose latest review (first try in a session) was wrong."""
+    states = MemoryState.objects.filter(user=user, course_id=course_id, exercise__archived_at__isnull=True)
+    if kind == LessonSession.Kind.REVIEW:
+        completed = UserLessonProgress.objects.filter(
+            user=user, lesson_id=OuterRef("lesson_id"), status=UserLessonProgress.Status.COMPLETED
+        )
+        links = _live_links(exercise_id=OuterRef("exercise_id"), lesson__unit__section__course_id=course_id).filter(
+            Exists(completed)
+        )
+        states = states.filter(due__lte=now).filter(Exists(links))
+    else:
+        links = _live_links(exercise_id=OuterRef("exercise_id"), lesson__unit__section__course_id=course_id)
+        states = states.filter(last_first_try_correct=False).filter(Exists(links))
+    rows = states.order_by().values_list("exercise_id", "exercise__type__code", *MEMORY_COLUMNS)
+    candidates = [
+        PracticeCandidate(exercise_id, type_code, recall(Memory(*values), now))
+        for exercise_id, type_code, *values in rows
+    ]
+    return sorted(candidates, key=lambda item: (item.recall, item.exercise_id))
+
+
+def practice_pick(candidates: list[PracticeCandidate], size: int) -> list[int]:
+    """The `size` most forgotten candidates (exercise ids), ordered so that types mix: each next item is the most
+    forgotten one whose type differs from the previous item's, when there is one."""
+    chosen = candidates[:size]
+    ordered: list[PracticeCandidate] = []
+    while chosen:
+        previous = ordered[-1].type_code if ordered else None
+        pick = next((item for item in chosen if item.type_code != previous), chosen[0])
+        chosen.remove(pick)
+        ordered.append(pick)
+    return [item.exercise_id for item in ordered]
+
+
+def practice_items_for_play(*, session: LessonSession) -> QuerySet[PracticeSessionItem]:
+    """A practice session's items of live exercises in order, each with its exercise, type, audio and options
+    loaded (played like a lesson's LessonExercise rows). Two queries whatever their number."""
+    return (
+        PracticeSessionItem.objects.filter(session=session, exercise__archived_at__isnull=True)
+        .select_related("exercise__type", "exercise__audio")
+        .prefetch_related(options_prefetch("exercise__options"))
+        .order_by("position", "pk")
+    )
+
+
+def session_exercises_for_play(*, session: LessonSession):
+    """The exercises a session plays: its lesson's, or its practice items (exercises.selectors' shape)."""
+    if session.is_practice:
+        return practice_items_for_play(session=session)
+    return lesson_exercises_for_play(session.lesson_id)
+
+
+@dataclass(frozen=True)
+class LearnedItem:
+    """One exercise the learner has a memory state of, in a live lesson of an enrolled course."""
+
+    exercise_id: int
+    course_id: int
+    unit_ids: tuple[int, ...]
+    lesson_ids: tuple[int, ...]
+    memory: Memory
+    recall: float
+
+
+def learned_items(*, user, course_ids: list[int], now) -> list[LearnedItem]:
+    """The learner's memory states of live exercises in live lessons of these courses, with the units they are in
+    and predicted recall now: one query, whatever the number of answers behind them."""
+    path = "exercise__lesson_links__lesson__"
+    rows = (
+        MemoryState.objects.filter(
+            user=user,
+            exercise__archived_at__isnull=True,
+            **{
+                f"{path}archived_at__isnull": True,
+                f"{path}unit__archived_at__isnull": True,
+                f"{path}unit__section__archived_at__isnull": True,
+                f"{path}unit__section__course_id__in": course_ids,
+            },
+        )
+        .order_by()
+        .values_list("exercise_id", f"{path}unit__section__course_id", f"{path}unit_id", f"{path}id", *MEMORY_COLUMNS)
+    )
+    found: dict[int, tuple[int, list[int], list[int], Memory]] = {}
+    for exercise_id, course_id, unit_id, lesson_id, *values in rows:
+        item = found.setdefault(exercise_id, (course_id, [], [], Memory(*values)))
+        item[1].append(unit_id)
+        item[2].append(lesson_id)
+    return [
+        LearnedItem(exercise_id, course_id, tuple(units), tuple(lessons), memory, recall(memory, now))
+        for exercise_id, (course_id, units, lessons, memory) in found.items()
+    ]
+
+
+@dataclass(frozen=True)
+class UnitStrength:
+    unit_id: int
+    course_id: int
+    title: str
+    position: int
+    items: int  # exercises of the unit the learner has a memory of
+    strength: float | None  # mean predicted recall of those now; None before any
+
+
+def unit_strengths(*, user, course_ids: list[int], now, items: list[LearnedItem] | None = None) -> dict[int, list]:
+    """{course id: [UnitStrength of each live unit, in course order]}: two queries (one when `items` are given)."""
+    if items is None:
+        items = learned_items(user=user, course_ids=course_ids, now=now)
+    recalls: dict[int, list[float]] = {}
+    for item in items:
+        for unit_id in set(item.unit_ids):
+            recalls.setdefault(unit_id, []).append(item.recall)
+    units = (
+        Unit.objects.live()
+        .filter(section__course_id__in=course_ids)
+        .order_by("section__position", "position", "pk")
+        .values_list("pk", "section__course_id", "title", "position")
+    )
+    by_course: dict[int, list[UnitStrength]] = {course_id: [] for course_id in course_ids}
+    for unit_id, course_id, title, position in units:
+        mine = recalls.get(unit_id, [])
+        strength = round(sum(mine) / len(mine), 4) if mine else None
+        by_course[course_id].append(UnitStrength(unit_id, course_id, title, position, len(mine), strength))
+    return by_course
+
+
+@dataclass(frozen=True)
+class WeakItem:
+    exercise_id: int
+    course_id: int
+    type_code: str
+    prompt: str
+    recall: float
+    due: Any
+
+
+@dataclass(frozen=True)
+class PracticeOverview:
+    due_now: int
+    due_within_24h: int
+    next_due_at: Any
+    courses: list[dict[str, Any]]  # {"course": Course, "units": [UnitStrength]}
+    weakest: list[WeakItem]
+
+
+def practice_overview(*, user, now) -> PracticeOverview:
+    """me/practice/: what is due (exercises of completed live lessons, as review sessions pick them), each enrolled
+    course's unit strengths, and the weakest items. Five queries whatever the learner's history."""
+    enrollments = list(UserCourse.objects.filter(user=user).select_related("course").order_by("enrolled_at", "id"))
+    course_ids = [enrollment.course_id for enrollment in enrollments]
+    items = learned_items(user=user, course_ids=course_ids, now=now)
+    strengths = unit_strengths(user=user, course_ids=course_ids, now=now, items=items)
+    completed = set(
+        UserLessonProgress.objects.filter(
+            user=user, course_id__in=course_ids, status=UserLessonProgress.Status.COMPLETED
+        ).values_list("lesson_id", flat=True)
+    )
+    reviewable = [item for item in items if completed.intersection(item.lesson_ids)]
+    soon = now + dt.timedelta(days=1)
+    later = [item.memory.due for item in reviewable if item.memory.due > now]
+    weakest = sorted(items, key=lambda item: (item.recall, item.exercise_id))[: settings.PRACTICE_WEAKEST_ITEMS]
+    details = {
+        pk: (type_code, prompt)
+        for pk, type_code, prompt in Exercise.objects.filter(pk__in=[item.exercise_id for item in weakest])
+        .order_by()
+        .values_list("pk", "type__code", "prompt")
+    }
+    return PracticeOverview(
+        due_now=sum(1 for item in reviewable if item.memory.due <= now),
+        due_within_24h=sum(1 for item in reviewable if item.memory.due <= soon),
+        next_due_at=min(later, default=None),
+        courses=[{"course": enrollment.course, "units": strengths[enrollment.course_id]} for enrollment in enrollments],
+        weakest=[
+            WeakItem(item.exercise_id, item.course_id, *details[item.exercise_id], item.recall, item.memory.due)
+            for item in weakest
+        ],
     )

@@ -1,4 +1,5 @@
-"""Writes on learner progress: enrollment, the session lifecycle, lesson progress and answers.
+"""Writes on learner progress: enrollment, the session lifecycle (lessons and practice), lesson progress, answers
+and the memory state each first answer in a session reviews.
 
 Hearts, XP, streaks and achievements are gamification's; its session services call these inside
 their own transaction, holding the learner's row lock.
@@ -17,8 +18,14 @@ from django.utils import timezone
 from audit.models import UserActivityLog
 from audit.services import activity_record
 from courses.models import Course, Lesson
-from progress import selectors
-from progress.models import LessonSession, UserCourse, UserExerciseInteraction, UserLessonProgress
+from progress import memory, selectors
+from progress.models import (
+    LessonSession,
+    PracticeSessionItem,
+    UserCourse,
+    UserExerciseInteraction,
+    UserLessonProgress,
+)
 
 Status = LessonSession.Status
 
@@ -95,6 +102,32 @@ def lesson_session_create(
         action=UserActivityLog.Action.LESSON_START,
         request=request,
         metadata={"lesson": lesson.pk, "session": session.pk},
+    )
+    return session
+
+
+@transaction.atomic(savepoint=False)
+def practice_session_create(
+    *, user, enrollment: UserCourse, kind: str, exercise_ids: list[int], now: dt.datetime, request=None
+) -> LessonSession:
+    """Open a practice session of these exercises, in this order; an active practice of the same course and kind is
+    abandoned (one active per course and kind)."""
+    LessonSession.objects.filter(user=user, course_id=enrollment.course_id, kind=kind, status=Status.ACTIVE).update(
+        status=Status.ABANDONED, finished_at=now
+    )
+    session = LessonSession.objects.create(
+        user=user, kind=kind, lesson=None, course_id=enrollment.course_id, started_at=now, last_activity_at=now
+    )
+    PracticeSessionItem.objects.bulk_create(
+        PracticeSessionItem(session=session, exercise_id=exercise_id, position=position)
+        for position, exercise_id in enumerate(exercise_ids, start=1)
+    )
+    UserCourse.objects.filter(pk=enrollment.pk).update(last_activity_at=now)
+    activity_record(
+        user=user,
+        action=UserActivityLog.Action.LESSON_START,
+        request=request,
+        metadata={"practice": kind, "course": enrollment.course_id, "session": session.pk},
     )
     return session
 
@@ -230,6 +263,62 @@ def lesson_session_complete_record(
         metadata={"lesson": session.lesson_id, "session": session.pk, "xp": xp_awarded, "score": score},
     )
     return enrollment, first_completion, course_completed
+
+
+def memory_review_record(
+    *,
+    user,
+    session: LessonSession,
+    exercise: selectors.ExerciseToGrade,
+    correct: bool,
+    feedback: str,
+    time_ms: int | None,
+    now: dt.datetime,
+) -> memory.Memory:
+    """The review a first answer in a session makes: the learner's new memory state of the exercise, written in one
+    statement (the answer path's transaction, under the learner's row lock)."""
+    state = memory.memory_review(
+        previous=exercise.memory,
+        exercise_id=exercise.exercise_id,
+        correct=correct,
+        feedback=feedback,
+        type_code=exercise.type_code,
+        time_ms=time_ms,
+        at=now,
+        retention=memory.learner_retention(user),
+    )
+    memory.memory_state_upsert(
+        user_id=user.pk, exercise_id=exercise.exercise_id, course_id=session.course_id, memory=state
+    )
+    return state
+
+
+@transaction.atomic(savepoint=False)
+def practice_session_complete_record(
+    *, session: LessonSession, xp_awarded: int, score: int, perfect: bool, day: dt.date, now: dt.datetime, request=None
+) -> UserCourse | None:
+    """Mark the practice session completed (its XP, score and local day, what recalculate_progress replays); the
+    enrollment, with `completion_percent`, or None when the learner left the course."""
+    session.status, session.finished_at, session.completed_on = Status.COMPLETED, now, day
+    session.xp_awarded, session.score, session.is_perfect, session.last_activity_at = xp_awarded, score, perfect, now
+    session.save(
+        update_fields=["status", "finished_at", "completed_on", "xp_awarded", "score", "is_perfect", "last_activity_at"]
+    )
+    enrollment = UserCourse.objects.filter(user_id=session.user_id, course_id=session.course_id).first()
+    if enrollment is not None:
+        UserCourse.objects.filter(pk=enrollment.pk).update(last_activity_at=now)
+        enrollment.last_activity_at = now
+        completed = len(selectors.completed_lesson_ids(user=session.user, course=session.course_id))
+        enrollment.completion_percent = selectors.completion_percent(
+            completed, selectors.live_lesson_count(course=session.course_id)
+        )
+    activity_record(
+        user=session.user,
+        action=UserActivityLog.Action.LESSON_COMPLETE,
+        request=request,
+        metadata={"practice": session.kind, "session": session.pk, "xp": xp_awarded, "score": score},
+    )
+    return enrollment
 
 
 def enrollment_xp_add(*, enrollment: UserCourse, xp: int) -> UserCourse:

@@ -171,6 +171,11 @@ def lesson_empty(learner):
     return "post", f"/api/v1/lessons/{empty.pk}/sessions/", start(learner, empty)
 
 
+def nothing_due(learner):
+    body = {"course": learner.course.pk, "kind": "review", "size": 5}
+    return "post", "/api/v1/practice/sessions/", learner.post("/api/v1/practice/sessions/", body, format="json")
+
+
 def session_finished(learner):
     done = play(learner, first_lessons(learner.course, 1)[0])
     exercise = Exercise.objects.filter(lesson_links__lesson=done["session"]["lesson"]).first()
@@ -226,6 +231,7 @@ REFUSALS = {
     "session_finished": (409, session_finished),
     "exercise_already_answered": (409, exercise_already_answered),
     "lesson_incomplete": (409, lesson_incomplete),
+    "nothing_due": (409, nothing_due),
     "idempotency_key_reused": (422, idempotency_key_reused),
 }
 

@@ -22,6 +22,7 @@ EXPORTED = {
     "progress.LessonSession": "lesson_sessions",
     "progress.UserLessonProgress": "lesson_progress",
     "progress.UserExerciseInteraction": "exercise_interactions",
+    "progress.MemoryState": "memory_states",
     "gamification.LearnerStats": "stats",
     "gamification.UserHeartsLog": "hearts_log",
     "gamification.UserDailyXP": "daily_xp",

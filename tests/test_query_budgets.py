@@ -28,7 +28,7 @@ from gamification.leagues import league_xp_add
 from gamification.models import Achievement, QuestTemplate, UserAchievement, UserDailyXP
 from gamification.rules import league_week
 from gamification.services import league_rollover
-from progress.models import LessonSession, UserExerciseInteraction
+from progress.models import LessonSession, MemoryState, UserExerciseInteraction
 from tests.learners import play
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,8 @@ BUDGETS = {  # queries besides AUTH; in tests every atomic block adds SAVEPOINT 
     # The page and its count, then the current lesson of the page's courses: their lessons, their prerequisites,
     # the learner's progress in them (three queries for any number of enrollments).
     "GET enrollments/": AUTH + 5,
-    "GET enrollments/{id}/": AUTH + 4,
+    # The detail adds each live unit's strength: the units, and the learner's memory states in them.
+    "GET enrollments/{id}/": AUTH + 6,
     "GET sessions/{id}/": AUTH + 1,
     # An active session brings its exercises (a reload): the lesson's exercises with types, audio and options.
     "GET sessions/{id}/ (active)": AUTH + 3,
@@ -66,24 +67,31 @@ BUDGETS = {  # queries besides AUTH; in tests every atomic block adds SAVEPOINT 
     "GET me/achievements/": AUTH + 2,
     "GET me/activity/": AUTH + 2,
     # One query per section, the activity log included; quests' progress reads the days.
-    "GET me/export/": AUTH + 18,
+    "GET me/export/": AUTH + 20,
     "GET me/league/": AUTH + 3,
     "GET me/league/history/": AUTH + 2,  # the count and the page
     "GET me/quests/": AUTH + 2,  # the day's quests and the day's row (their progress)
     "POST lessons/{id}/sessions/": AUTH + 19,
-    "POST sessions/{id}/answers/": AUTH + 7,
+    # A first answer to an exercise in the session writes the learner's memory state of it (one upsert).
+    "POST sessions/{id}/answers/": AUTH + 8,
+    # Practice: the enrollments, the learner's memory states in their live lessons, the units, the completed
+    # lessons, the weakest items' prompts.
+    "GET me/practice/": AUTH + 5,
+    "POST practice/sessions/": AUTH + 15,
+    "POST sessions/{id}/answers/ (practice)": AUTH + 8,
+    "POST sessions/{id}/complete/ (practice)": AUTH + 19,
     # Completion: the day's row in one statement (an upsert), the achievements with the learner's rows of them in
     # one; XP to the course and to this week's league membership; the day's quests.
     "POST sessions/{id}/complete/": AUTH + 20,
     # The profile's check constraints are validated by a query each (SAVEPOINT, SELECT, RELEASE in tests).
-    "PATCH me/": AUTH + 10,
+    "PATCH me/": AUTH + 13,
     # Completion is derived on read (progress.selectors), so enrolling reads no lesson counts; the answer is the
     # enrollment's detail (its lessons' statuses: three queries).
-    "POST enrollments/": AUTH + 14,
+    "POST enrollments/": AUTH + 16,
     "DELETE enrollments/{id}/": AUTH + 7,
     # Deleting the account: one statement per table of the learner's data (Django's cascade), whatever its size;
     # on PostgreSQL two more tell the audit tables' append-only trigger that this transaction may redact them.
-    "DELETE me/": AUTH + 33 + (2 if connection.vendor == "postgresql" else 0),
+    "DELETE me/": AUTH + 35 + (2 if connection.vendor == "postgresql" else 0),
 }
 
 SIZES = {
@@ -233,6 +241,29 @@ def test_every_learner_endpoint_keeps_its_budget(world):
         {"exercise": last, "answer": correct_answer(exercises[last]), "time_ms": 800},
     )
     measure("POST sessions/{id}/complete/", "post", f"/api/v1/sessions/{session_id}/complete/")
+    # Practice: every exercise learned so far is due (as days later), a review session of all of them.
+    MemoryState.objects.filter(user=client.user).update(due=timezone.now() - dt.timedelta(hours=1))
+    measure("GET me/practice/", "get", "/api/v1/me/practice/")
+    practice = measure(
+        "POST practice/sessions/",
+        "post",
+        "/api/v1/practice/sessions/",
+        {"course": world["course"].pk, "kind": "review", "size": 5},
+    )
+    practice_id = practice.json()["id"]
+    items = practice.json()["exercises"]
+    exercises = {e.pk: e for e in Exercise.objects.filter(pk__in=[i["id"] for i in items])}
+    for item in items[:-1]:
+        body = {"exercise": item["id"], "answer": correct_answer(exercises[item["id"]])}
+        assert client.post(f"/api/v1/sessions/{practice_id}/answers/", body, format="json").status_code == 200
+    last = items[-1]["id"]
+    measure(
+        "POST sessions/{id}/answers/ (practice)",
+        "post",
+        f"/api/v1/sessions/{practice_id}/answers/",
+        {"exercise": last, "answer": correct_answer(exercises[last]), "time_ms": 800},
+    )
+    measure("POST sessions/{id}/complete/ (practice)", "post", f"/api/v1/sessions/{practice_id}/complete/")
     measure("PATCH me/", "patch", "/api/v1/me/", {"display_name": "Budget"})
     other = measure("POST enrollments/", "post", "/api/v1/enrollments/", {"course": world["other_course"].pk})
     measure("DELETE enrollments/{id}/", "delete", f"/api/v1/enrollments/{other.json()['id']}/")

@@ -28,6 +28,7 @@ class ProfileSerializer(serializers.ModelSerializer):
             "reminder_time",
             "next_reminder_at",
             "hide_from_leaderboards",
+            "desired_retention",
             "created_at",
             "updated_at",
         ]

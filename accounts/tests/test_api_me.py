@@ -42,11 +42,13 @@ def test_signup_returns_a_session_token_that_authenticates_the_api(api_client):
         "reminder_time",
         "next_reminder_at",
         "hide_from_leaderboards",
+        "desired_retention",
         "created_at",
         "updated_at",
     }
     assert (body["reminders_enabled"], body["reminder_time"], body["next_reminder_at"]) == (False, None, None)
     assert body["hide_from_leaderboards"] is False
+    assert body["desired_retention"] is None
 
 
 def test_api_without_credentials_is_401(api_client):

@@ -13,15 +13,20 @@ from progress.models import LessonSession
 
 
 class LessonSessionSerializer(serializers.ModelSerializer):
+    """A session: an attempt at a lesson (kind lesson), or a practice session (review, mistakes: no lesson)."""
+
+    lesson = serializers.IntegerField(source="lesson_id", allow_null=True, help_text="Null for practice sessions.")
     lesson_xp_awarded = serializers.IntegerField(
         source="xp_awarded",
-        help_text="The XP this session gave: the lesson's XP and the perfect-lesson bonus, once completed (0 before).",
+        help_text="The XP this session gave once completed (0 before): a lesson's XP and the perfect-lesson bonus, "
+        "or a practice session's (PRACTICE_XP_FIRST, PRACTICE_XP_SECOND, then 0 in a day).",
     )
 
     class Meta:
         model = LessonSession
         fields = [
             "id",
+            "kind",
             "lesson",
             "course",
             "status",
@@ -55,6 +60,20 @@ class AnswerInputSerializer(serializers.Serializer):
         if "\\u0000" in encoded:
             raise serializers.ValidationError("The answer contains a NUL character.")
         return value
+
+
+class PracticeStartSerializer(serializers.Serializer):
+    course = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="An enrolled course's id.")
+    kind = serializers.ChoiceField(
+        choices=[LessonSession.Kind.REVIEW, LessonSession.Kind.MISTAKES],
+        help_text="review: due exercises of completed lessons, most forgotten first; mistakes: exercises whose "
+        "latest first try was wrong.",
+    )
+    size = serializers.IntegerField(
+        min_value=settings.PRACTICE_SIZE_MIN,
+        max_value=settings.PRACTICE_SIZE_MAX,
+        help_text="How many exercises at most (PRACTICE_SIZE_MIN to PRACTICE_SIZE_MAX: 5 to 20).",
+    )
 
 
 class SessionStartQuerySerializer(serializers.Serializer):
@@ -97,7 +116,8 @@ class HeartsSerializer(serializers.Serializer):
 
 @extend_schema_field(PlayExerciseSerializer(many=True))
 class SessionExercisesField(serializers.Field):
-    """The session's exercises (LessonExercise rows), in the order this session shows options and tiles."""
+    """The session's exercises (LessonExercise rows, or a practice session's PracticeSessionItems), in the order
+    this session shows options and tiles."""
 
     def __init__(self, **kwargs):
         super().__init__(read_only=True, source="*", **kwargs)

@@ -10,7 +10,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.openapi import errors
-from exercises.selectors import lesson_exercises_for_play
 from gamification import selectors, services
 from gamification.api.session_serializers import (
     AnswerInputSerializer,
@@ -18,6 +17,7 @@ from gamification.api.session_serializers import (
     CompletionSerializer,
     LearnerAchievementListSerializer,
     MeStatsSerializer,
+    PracticeStartSerializer,
     SessionDetailSerializer,
     SessionStartQuerySerializer,
     SessionStartSerializer,
@@ -99,19 +99,50 @@ class LessonSessionStartView(APIView):
         return Response(SessionStartSerializer(start.session, context=context).data, status=status.HTTP_201_CREATED)
 
 
+class PracticeSessionStartView(APIView):
+    @extend_schema(
+        request=PracticeStartSerializer,
+        parameters=[OpenApiParameter("audio_quality", OpenApiTypes.STR, enum=["low", "medium", "high"])],
+        responses={201: SessionStartSerializer, **errors(400, 404, conflict=["course_unavailable", "nothing_due"])},
+    )
+    def post(self, request):
+        """Start a practice session in an enrolled course (404 when not enrolled): `review` holds due exercises of
+        completed lessons, most forgotten first, types mixed; `mistakes` the exercises whose latest first try was
+        wrong. 201 with the session and its exercises, played with `sessions/{id}/answers/` and `complete/`; 409
+        nothing_due when there is nothing to practise. It needs no hearts and wrong answers cost none."""
+        query = SessionStartQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = PracticeStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        start = services.practice_session_start(
+            user=request.user,
+            course_id=data.validated_data["course"],
+            kind=data.validated_data["kind"],
+            size=data.validated_data["size"],
+            request=request,
+        )
+        context = {
+            "hearts": start.hearts,
+            "exercises": start.exercises,
+            "audio_quality": query.validated_data["audio_quality"],
+        }
+        return Response(SessionStartSerializer(start.session, context=context).data, status=status.HTTP_201_CREATED)
+
+
 class LessonSessionDetailView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("audio_quality", OpenApiTypes.STR, enum=["low", "medium", "high"])],
         responses={200: SessionDetailSerializer, **errors(400)},
     )
     def get(self, request, pk: int):
-        """The session; an active one with its exercises, exactly as its start returned them (a reload)."""
+        """The session (a lesson's or a practice); an active one with its exercises, exactly as its start returned
+        them (a reload)."""
         query = SessionStartQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         session = get_object_or_404(progress_selectors.session_list(user=request.user), pk=pk)
         active = session.status == LessonSession.Status.ACTIVE
         context = {
-            "exercises": lesson_exercises_for_play(session.lesson_id) if active else None,
+            "exercises": progress_selectors.session_exercises_for_play(session=session) if active else None,
             "audio_quality": query.validated_data["audio_quality"],
         }
         return Response(SessionDetailSerializer(session, context=context).data)
@@ -131,8 +162,10 @@ class LessonSessionAnswerView(APIView):
         },
     )
     def post(self, request, pk: int):
-        """Answer one exercise: graded on the server; a wrong answer costs a heart, and the session fails at 0
-        hearts. An answer of the wrong shape is a 400 that costs nothing."""
+        """Answer one exercise of the session (400 naming `exercise` for one not in it): graded on the server; in a
+        lesson a wrong answer costs a heart and the session fails at 0 hearts, in practice it costs nothing. The
+        first answer to an exercise in a session updates the learner's memory of it. An answer of the wrong shape is
+        a 400 that costs nothing."""
         data = AnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
 
@@ -168,8 +201,9 @@ class LessonSessionCompleteView(APIView):
         },
     )
     def post(self, request, pk: int):
-        """Finish the attempt once every required exercise is answered right: XP, score, streak, today's XP
-        against the goal, achievements unlocked."""
+        """Finish the session once every required exercise (every item of a practice) is answered right: XP (a
+        lesson's, or a practice's 10/5/0 by the day's count, and a heart back), score, streak, today's XP against
+        the goal, achievements unlocked."""
 
         def produce():
             done = services.lesson_session_complete(user=request.user, session_id=pk, request=request)

@@ -5,10 +5,11 @@ from gamification.api import engagement_views, session_views, views
 urlpatterns: list = [
     # Catalog reference data (content issue).
     path("achievements/", views.AchievementListView.as_view(), name="achievement-list"),
-    # The learning engine: lesson sessions and the learner's own stats, history and badges.
+    # The learning engine: lesson and practice sessions and the learner's own stats, history and badges.
     path(
         "lessons/<int:lesson_id>/sessions/", session_views.LessonSessionStartView.as_view(), name="lesson-session-start"
     ),
+    path("practice/sessions/", session_views.PracticeSessionStartView.as_view(), name="practice-session-start"),
     path("sessions/<int:pk>/", session_views.LessonSessionDetailView.as_view(), name="lesson-session-detail"),
     path("sessions/<int:pk>/answers/", session_views.LessonSessionAnswerView.as_view(), name="lesson-session-answer"),
     path(

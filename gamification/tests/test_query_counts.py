@@ -11,8 +11,9 @@ pytestmark = pytest.mark.django_db
 # Counted on the API, force-authenticated (no session or token lookups). The outer transaction shows as
 # SAVEPOINT/RELEASE (the test's own transaction is around it); nested service calls join it without savepoints.
 START_QUERIES = 19
-ANSWER_RIGHT_QUERIES = 7
-ANSWER_WRONG_QUERIES = 9
+# A first answer to an exercise in the session also writes the learner's memory state of it: one upsert.
+ANSWER_RIGHT_QUERIES = 8
+ANSWER_WRONG_QUERIES = 10
 # Completing the last lesson of a course reads whether the course was completed before (counted once): one more.
 # Completion also: the day's row in one statement (an upsert); achievements with the learner's rows of them in one;
 # the lesson's XP to the course; the week's league, of which no tier exists here (its update, the learner's last

@@ -1,4 +1,5 @@
-"""Enrollment serializers: input (course id) and output (course summary, XP, completion, availability)."""
+"""Enrollment and practice-overview serializers: input (course id) and output (course summary, XP, completion,
+availability, unit strength; what is due and the weakest items)."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -70,10 +71,55 @@ class LessonStatusesField(serializers.DictField):
         return {str(lesson_id): status for lesson_id, status in value.items()}
 
 
+class UnitStrengthSerializer(serializers.Serializer):
+    """progress.selectors.UnitStrength."""
+
+    unit = serializers.IntegerField(source="unit_id")
+    title = serializers.CharField()
+    items = serializers.IntegerField(help_text="Exercises of the unit the learner has a memory of.")
+    strength = serializers.FloatField(
+        allow_null=True,
+        help_text="Mean predicted recall of those exercises now, 0 to 1 (it fades with time); null before any.",
+    )
+
+
 class EnrollmentDetailSerializer(EnrollmentSerializer):
-    """An enrollment with each lesson's status (progress.selectors.enrollments_progress)."""
+    """An enrollment with each lesson's status (progress.selectors.enrollments_progress) and each live unit's
+    strength (`unit_strength`, progress.selectors.unit_strengths)."""
 
     lessons = LessonStatusesField(source="lesson_statuses")
+    units = UnitStrengthSerializer(
+        source="unit_strength", many=True, help_text="Each live unit in course order, with its strength."
+    )
 
     class Meta(EnrollmentSerializer.Meta):
-        fields = [*EnrollmentSerializer.Meta.fields, "lessons"]
+        fields = [*EnrollmentSerializer.Meta.fields, "lessons", "units"]
+
+
+class PracticeCourseSerializer(serializers.Serializer):
+    course = serializers.IntegerField(source="course.pk")
+    title = serializers.CharField(source="course.title")
+    units = UnitStrengthSerializer(many=True)
+
+
+class WeakItemSerializer(serializers.Serializer):
+    """progress.selectors.WeakItem: an exercise to practise (no answer in it)."""
+
+    exercise = serializers.IntegerField(source="exercise_id")
+    course = serializers.IntegerField(source="course_id")
+    type = serializers.CharField(source="type_code")
+    prompt = serializers.CharField()
+    recall = serializers.FloatField(help_text="Predicted recall now, 0 to 1.")
+    due_at = serializers.DateTimeField(source="due")
+
+
+class PracticeOverviewSerializer(serializers.Serializer):
+    """progress.selectors.PracticeOverview."""
+
+    due_now = serializers.IntegerField(help_text="Exercises of completed lessons due for review now.")
+    due_within_24h = serializers.IntegerField(help_text="Due now or within the next 24 hours.")
+    next_due_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the next exercise not yet due comes due; null when none."
+    )
+    courses = PracticeCourseSerializer(many=True, help_text="Each enrolled course's units with their strength.")
+    weakest = WeakItemSerializer(many=True, help_text="The weakest items (lowest predicted recall), weakest first.")

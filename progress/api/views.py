@@ -1,12 +1,30 @@
-"""Enrollments: `enrollments/` and `enrollments/{id}/`, the learner's own only."""
+"""Enrollments (`enrollments/`, `enrollments/{id}/`) and the practice overview (`me/practice/`): the learner's own
+only."""
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from progress import selectors, services
-from progress.api.serializers import EnrollmentCreateSerializer, EnrollmentDetailSerializer, EnrollmentSerializer
+from progress.api.serializers import (
+    EnrollmentCreateSerializer,
+    EnrollmentDetailSerializer,
+    EnrollmentSerializer,
+    PracticeOverviewSerializer,
+)
 from progress.models import UserCourse
+
+
+def _with_progress(user, enrollment: UserCourse) -> UserCourse:
+    """The detail's learner side: lesson statuses, current lesson, unit strengths (constant queries)."""
+    selectors.enrollments_progress(user=user, enrollments=[enrollment], include_archived=True)
+    now = timezone.now()
+    enrollment.unit_strength = selectors.unit_strengths(user=user, course_ids=[enrollment.course_id], now=now)[
+        enrollment.course_id
+    ]
+    return enrollment
 
 
 class EnrollmentViewSet(
@@ -29,9 +47,10 @@ class EnrollmentViewSet(
     @extend_schema(responses=EnrollmentDetailSerializer)
     def retrieve(self, request, *args, **kwargs):
         """The enrollment with each lesson's status (locked, available, completed, archived), the current lesson,
-        completion and XP: the learner's side of the public course tree."""
+        completion, XP and each unit's strength (mean predicted recall now): the learner's side of the public course
+        tree."""
         enrollment = self.get_object()
-        selectors.enrollments_progress(user=request.user, enrollments=[enrollment], include_archived=True)
+        _with_progress(request.user, enrollment)
         return Response(EnrollmentDetailSerializer(enrollment).data)
 
     @extend_schema(
@@ -46,7 +65,7 @@ class EnrollmentViewSet(
             user=request.user, course=serializer.validated_data["course"], request=request
         )
         enrollment = self.get_queryset().get(pk=enrollment.pk)
-        selectors.enrollments_progress(user=request.user, enrollments=[enrollment], include_archived=True)
+        _with_progress(request.user, enrollment)
         return Response(
             EnrollmentDetailSerializer(enrollment).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -58,3 +77,12 @@ class EnrollmentViewSet(
 
     def perform_destroy(self, instance):
         services.user_course_unenroll(enrollment=instance, request=self.request)
+
+
+class MePracticeView(APIView):
+    @extend_schema(responses={200: PracticeOverviewSerializer})
+    def get(self, request):
+        """What to practise: exercises due now and within 24 hours, when the next comes due, each enrolled course's
+        units with their strength (mean predicted recall now, 0 to 1), and the weakest items."""
+        overview = selectors.practice_overview(user=request.user, now=timezone.now())
+        return Response(PracticeOverviewSerializer(overview).data)
