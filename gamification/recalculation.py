@@ -6,12 +6,16 @@ day), UserHeartsLog (balance after each change), UserLessonProgress (lessons com
 results. Every aggregate (LearnerStats, UserDailyXP, UserCourse XP, UserAchievement progress, a league
 membership's weekly XP) is a function of them, computed with the same rules the services use. None depends on the
 course content as it is now (completion percentages are derived on read), so archiving or adding content never
-drifts. A day's best run of right answers is not rebuilt (it would need every answer replayed).
+drifts. A day's best run of right answers and its count of practice sessions are not rebuilt.
+
+Memory states (progress.memory) are a function of the answer log: the replay reviews each first answer to an
+exercise in a session, in the order the answers were recorded, and the stored states must equal it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +36,15 @@ from gamification.models import (
     UserQuest,
 )
 from gamification.services import XpEvent, achievement_metric, achievements_evaluate, learner_stats_lock
-from progress.models import LessonSession, UserCourse, UserLessonProgress
+from progress.memory import (
+    LoggedAnswer,
+    Memory,
+    learner_retention,
+    memory_from_model,
+    memory_replay,
+    memory_state_upsert,
+)
+from progress.models import LessonSession, MemoryState, UserCourse, UserExerciseInteraction, UserLessonProgress
 
 
 @dataclass
@@ -67,7 +79,7 @@ class Expected:
 def _expected(user) -> Expected:
     sessions = list(
         LessonSession.objects.filter(user=user, status=LessonSession.Status.COMPLETED).values_list(
-            "course_id", "xp_awarded", "completed_on", "is_perfect", "completed_course", "finished_at"
+            "course_id", "xp_awarded", "completed_on", "is_perfect", "completed_course", "finished_at", "kind"
         )
     )
     unlocks = list(
@@ -83,10 +95,11 @@ def _expected(user) -> Expected:
     daily: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0])
     course_xp: dict[int, int] = defaultdict(int)
     league_xp: dict[dt.date, int] = defaultdict(int)
-    for course_id, xp, day, perfect, _, at in sessions:
+    for course_id, xp, day, perfect, _, at, kind in sessions:
+        lesson = kind == LessonSession.Kind.LESSON  # practice counts for XP and the streak, not as a lesson
         daily[day][0] += xp
-        daily[day][1] += 1
-        daily[day][2] += int(perfect)
+        daily[day][1] += int(lesson)
+        daily[day][2] += int(perfect and lesson)
         course_xp[course_id] += xp
         league_xp[rules.league_week(at).start] += xp
     for xp, day, at in unlocks:
@@ -122,8 +135,10 @@ def _expected(user) -> Expected:
             "last_active_date": streak.last_active_date,
             "streak_freezes": streak.freezes,
             "lessons_completed": lessons_completed.count(),
-            "perfect_lessons": sum(1 for _, _, _, perfect, _, _ in sessions if perfect),
-            "courses_completed": sum(1 for _, _, _, _, completed_course, _ in sessions if completed_course),
+            "perfect_lessons": sum(
+                1 for _, _, _, perfect, _, _, kind in sessions if perfect and kind == LessonSession.Kind.LESSON
+            ),
+            "courses_completed": sum(1 for _, _, _, _, completed_course, _, _ in sessions if completed_course),
             "league_best_tier": best_tier,
             "league_first_places": first_places,
         },
@@ -188,6 +203,10 @@ def learner_progress_recalculate(*, user, fix: bool = False, now: dt.datetime | 
                 if target >= achievement.threshold:
                     drift.add(f"achievement[{achievement.code}].unlocked", False, True)
 
+        memory_fixes = _memory_drift(user=user, drift=drift)
+
+        if fix and memory_fixes:
+            _memory_repair(user=user, fixes=memory_fixes)
         if fix and drift.changes:
             _repair(
                 user=user,
@@ -199,6 +218,72 @@ def learner_progress_recalculate(*, user, fix: bool = False, now: dt.datetime | 
                 now=now,
             )
     return drift
+
+
+MEMORY_FIELDS = ("course_id", "stability", "difficulty", "due", "last_review", "state", "step", "reps", "lapses")
+
+
+def _memory_values(course_id: int, memory: Memory) -> dict[str, Any]:
+    values = {name: getattr(memory, name) for name in MEMORY_FIELDS if name != "course_id"}
+    return {"course_id": course_id, **values, "last_first_try_correct": memory.last_first_try_correct}
+
+
+def _same(stored, expected) -> bool:
+    if isinstance(stored, float) and isinstance(expected, float):
+        return math.isclose(stored, expected, rel_tol=1e-9, abs_tol=1e-12)
+    return stored == expected
+
+
+def _memory_drift(*, user, drift: Drift) -> dict[int, tuple[int, Memory] | None]:
+    """Compare the learner's memory states with a replay of their answers; returns what a fix writes, by exercise
+    (None: a state no answer supports, deleted)."""
+    answers = (
+        UserExerciseInteraction.objects.filter(user=user)
+        .order_by("id")  # ids are taken under the learner's lock: the order the answers were graded in
+        .values_list(
+            "session_id",
+            "session__course_id",
+            "exercise_id",
+            "exercise__type__code",
+            "is_correct",
+            "feedback",
+            "time_ms",
+            "created_at",
+        )
+    )
+    stored = {state.exercise_id: state for state in MemoryState.objects.filter(user=user)}
+    default_retention = learner_retention(user)
+    # `due` was scheduled with the retention in force at the last review, which the row keeps.
+    expected = memory_replay(
+        (LoggedAnswer(*row) for row in answers),
+        retention_for=lambda exercise_id: stored[exercise_id].retention if exercise_id in stored else default_retention,
+    )
+    fixes: dict[int, tuple[int, Memory] | None] = {}
+    for exercise_id in sorted(set(stored) | set(expected)):
+        state, replayed = stored.get(exercise_id), expected.get(exercise_id)
+        if replayed is None:
+            drift.add(f"memory[{exercise_id}]", "stored", "no answers")
+            fixes[exercise_id] = None
+            continue
+        if state is None:
+            drift.add(f"memory[{exercise_id}]", "missing", "replayed")
+            fixes[exercise_id] = replayed
+            continue
+        have = _memory_values(state.course_id, memory_from_model(state))
+        want = _memory_values(*replayed)
+        for name, value in want.items():
+            if not _same(have[name], value):
+                drift.add(f"memory[{exercise_id}].{name}", have[name], value)
+                fixes[exercise_id] = replayed
+    return fixes
+
+
+def _memory_repair(*, user, fixes: dict[int, tuple[int, Memory] | None]) -> None:
+    gone = [exercise_id for exercise_id, fix in fixes.items() if fix is None]
+    MemoryState.objects.filter(user=user, exercise_id__in=gone).delete()
+    for exercise_id, fix in fixes.items():
+        if fix is not None:
+            memory_state_upsert(user_id=user.pk, exercise_id=exercise_id, course_id=fix[0], memory=fix[1])
 
 
 def _repair(*, user, stats, expected: Expected, stored_daily, enrollments, memberships, now) -> None:
