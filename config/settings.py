@@ -309,6 +309,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CefrLevelEnum": "courses.models.Course.Cefr",
         "LessonSessionStatusEnum": "progress.models.LessonSession.Status",
+        "SessionKindEnum": "progress.models.LessonSession.Kind",
+        "PracticeKindEnum": "progress.models.PRACTICE_KINDS",
         "AchievementKindEnum": "gamification.models.Achievement.Kind",
         "QuestKindEnum": "gamification.models.QuestTemplate.Kind",
         "ExerciseTypeCodeEnum": "exercises.models.ExerciseTypeCode",

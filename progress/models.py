@@ -118,6 +118,10 @@ class LessonSession(models.Model):
         return self.kind != self.Kind.LESSON
 
 
+# The kinds of practice session (a learner starts one of these; lessons start from their lesson).
+PRACTICE_KINDS = [LessonSession.Kind.REVIEW, LessonSession.Kind.MISTAKES]
+
+
 class PracticeSessionItem(models.Model):
     """An exercise of a practice session, in the session's order (PROTECT: learner history keeps its content)."""
 

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from exercises.api.serializers import AnswerField, GradeFeedbackSerializer, PlayExerciseSerializer, RevealField
 from gamification.api.engagement_serializers import QuestSerializer
 from gamification.models import Achievement
-from progress.models import LessonSession
+from progress.models import PRACTICE_KINDS, LessonSession
 
 
 class LessonSessionSerializer(serializers.ModelSerializer):
@@ -65,7 +65,7 @@ class AnswerInputSerializer(serializers.Serializer):
 class PracticeStartSerializer(serializers.Serializer):
     course = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="An enrolled course's id.")
     kind = serializers.ChoiceField(
-        choices=[LessonSession.Kind.REVIEW, LessonSession.Kind.MISTAKES],
+        choices=PRACTICE_KINDS,
         help_text="review: due exercises of completed lessons, most forgotten first; mistakes: exercises whose "
         "latest first try was wrong.",
     )
