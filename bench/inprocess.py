@@ -24,7 +24,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import BENCH_DB, django_setup, positive_int
 
 API = "/api/v1"
-ENDPOINTS = ["floor", "me", "tree", "tree_big", "lesson", "stats", "answer", "complete", "league", "quests"]
+ENDPOINTS = [
+    "floor",
+    "me",
+    "tree",
+    "tree_big",
+    "lesson",
+    "stats",
+    "answer",
+    "complete",
+    "league",
+    "quests",
+    "practice",
+    "practice_start",
+]
 
 
 def main(argv=None) -> None:
@@ -58,6 +71,7 @@ def main(argv=None) -> None:
         "stats": f"{API}/me/stats/",
         "league": f"{API}/me/league/",
         "quests": f"{API}/me/quests/",
+        "practice": f"{API}/me/practice/",
     }
 
     def get(name: str) -> float:
@@ -88,7 +102,18 @@ def main(argv=None) -> None:
         assert response.status_code == 200, response.content
         return timings, elapsed
 
+    def practice_start() -> float:
+        """Start a 10-exercise review of the demo course (each start abandons the one before)."""
+        body = {"course": data["demo_course"], "kind": "review", "size": 10}
+        started = time.perf_counter()
+        response = client.post(f"{API}/practice/sessions/", body, content_type="application/json")
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 201, response.content
+        return elapsed
+
     def run(name: str, count: int) -> list[float]:
+        if name == "practice_start":
+            return [practice_start() for _ in range(count)]
         if name == "answer":
             return [t for _ in range(max(1, count // 10)) for t in answer_lesson()[0]]
         if name == "complete":
@@ -101,7 +126,10 @@ def main(argv=None) -> None:
             return []
         session = start() if name == "answer" else None
         with CaptureQueriesContext(connection) as captured:
-            answer(session, session["exercises"][0]) if session else get(name)
+            if name == "practice_start":
+                practice_start()
+            else:
+                answer(session, session["exercises"][0]) if session else get(name)
         return [query["sql"] for query in captured.captured_queries]
 
     def replay(database: psycopg.Connection, statements: list[str]) -> float:

@@ -4,9 +4,9 @@
 
 Creates the database (BENCH_DB, default lingo_bench) if needed, migrates, seeds the reference data,
 imports the demo course, generates a course of 5 x 4 x 10 = 200 lessons, then writes learners with their
-enrollments, lesson sessions, lesson progress, answers (UserExerciseInteraction), daily XP, stats
-and activity rows with PostgreSQL COPY, and places every learner in this week's league (with four closed weeks
-of history) with today's quests. Progress bars on stderr (tqdm).
+enrollments, lesson sessions, lesson progress, answers (UserExerciseInteraction), the memory states they derive
+(progress.memory's replay), daily XP, stats and activity rows with PostgreSQL COPY, and places every learner in
+this week's league (with four closed weeks of history) with today's quests. Progress bars on stderr (tqdm).
 """
 
 import argparse
@@ -182,7 +182,8 @@ def populate_learners(*, learners: int, interactions: int, seed: int = 7) -> Non
     from audit.models import UserActivityLog
     from courses.models import Course, Lesson
     from gamification.models import LearnerStats, UserDailyXP
-    from progress.models import LessonSession, UserCourse, UserExerciseInteraction, UserLessonProgress
+    from progress.memory import LoggedAnswer, memory_replay
+    from progress.models import LessonSession, MemoryState, UserCourse, UserExerciseInteraction, UserLessonProgress
 
     rng = random.Random(seed)
     if User.objects.filter(email=BENCH_EMAIL.format(1)).exists():
@@ -190,7 +191,7 @@ def populate_learners(*, learners: int, interactions: int, seed: int = 7) -> Non
         return
 
     # Every published course with its lessons in learning order and each lesson's exercises.
-    courses = []
+    courses, type_of = [], {}
     for course in Course.objects.filter(is_published=True).order_by("id"):
         lessons = list(
             Lesson.objects.filter(unit__section__course=course)
@@ -204,6 +205,7 @@ def populate_learners(*, learners: int, interactions: int, seed: int = 7) -> Non
             exercises = [link.exercise for link in lesson.lesson_exercises.all()]
             xp = lesson.xp_reward if lesson.xp_reward is not None else sum(e.xp for e in exercises)
             plan.append((lesson.id, xp, [(e.id, correct_answer(e)) for e in exercises]))
+            type_of.update((e.id, e.type.code) for e in exercises)
         courses.append((course.id, plan))
     if not courses:
         raise SystemExit("no published course with lessons: import the demo course first")
@@ -217,7 +219,9 @@ def populate_learners(*, learners: int, interactions: int, seed: int = 7) -> Non
         first_user = next_id(cursor, User)
         ids = {m: next_id(cursor, m) for m in (LessonSession, UserExerciseInteraction, UserActivityLog)}
 
-        users, emails, stats, enrollments, sessions, progress_rows, answers, daily, activity = ([] for _ in range(9))
+        users, emails, stats, enrollments, sessions, progress_rows, answers, daily, activity, memories = (
+            [] for _ in range(10)
+        )
         for i in range(learners):
             uid = first_user + i
             joined = now - dt.timedelta(days=rng.randint(30, 365), seconds=rng.randint(0, 86399))
@@ -246,6 +250,7 @@ def populate_learners(*, learners: int, interactions: int, seed: int = 7) -> Non
             day = (now - dt.timedelta(days=rng.randint(20, 60))).date()
             xp_by_day: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
             total_xp = lessons_done = perfect = 0
+            learner_answers, course_of_session = len(answers), {}
             for course_number, (course_id, plan) in enumerate(my_courses):
                 course_xp, lesson_stats = 0, {}
                 position = 0
@@ -259,6 +264,7 @@ def populate_learners(*, learners: int, interactions: int, seed: int = 7) -> Non
                     mistakes = rng.choice([0, 0, 0, 1, 2])
                     session_id = ids[LessonSession]
                     ids[LessonSession] += 1
+                    course_of_session[session_id] = course_id
                     at = started
                     for n, (exercise_id, answer) in enumerate(exercises + exercises[:mistakes]):
                         wrong = n >= len(exercises)
@@ -358,6 +364,25 @@ def populate_learners(*, learners: int, interactions: int, seed: int = 7) -> Non
                         "lessons_completed": count,
                     }
                 )
+            # Memory states are derived from the answers, as the answer path writes them (progress.memory).
+            replayed = memory_replay(
+                (
+                    LoggedAnswer(
+                        row["session_id"],
+                        course_of_session[row["session_id"]],
+                        row["exercise_id"],
+                        type_of[row["exercise_id"]],
+                        row["is_correct"],
+                        row["feedback"],
+                        row["time_ms"],
+                        row["created_at"],
+                    )
+                    for row in answers[learner_answers:]
+                ),
+                retention_for=lambda exercise_id: 0.9,
+            )
+            for exercise_id, (course_id, memory) in replayed.items():
+                memories.append({"user_id": uid, "exercise_id": exercise_id, "course_id": course_id, **vars(memory)})
             streak = 0
             cursor_day = max(xp_by_day, default=None)
             while cursor_day in xp_by_day:
@@ -386,6 +411,7 @@ def populate_learners(*, learners: int, interactions: int, seed: int = 7) -> Non
             (LessonSession, sessions),
             (UserLessonProgress, progress_rows),
             (UserExerciseInteraction, answers),
+            (MemoryState, memories),
             (UserDailyXP, daily),
             (UserActivityLog, activity),
         ]:
@@ -403,6 +429,7 @@ def populate_learners(*, learners: int, interactions: int, seed: int = 7) -> Non
                 LessonSession,
                 UserLessonProgress,
                 UserExerciseInteraction,
+                MemoryState,
                 UserDailyXP,
                 UserActivityLog,
             ],
@@ -586,6 +613,7 @@ def main(argv=None) -> None:
         for table in [
             "accounts_user",
             "progress_userexerciseinteraction",
+            "progress_memorystate",
             "progress_lessonsession",
             "gamification_leaguemembership",
             "gamification_userquest",

@@ -246,17 +246,22 @@ def load_part(url: str, args, data_file: Path, run_dir: Path) -> None:
     out()
 
 
-def timed(session, url: str, headers: dict) -> float:
+def timed(session, url: str, headers: dict, body: dict | None = None) -> float:
+    """One request's milliseconds: a GET, or a POST of `body` (a practice start: 201)."""
     start = time.perf_counter()
-    response = session.get(url, headers=headers, timeout=30)
+    if body is None:
+        response = session.get(url, headers=headers, timeout=30)
+    else:
+        response = session.post(url, json=body, headers=headers, timeout=30)
     elapsed = (time.perf_counter() - start) * 1000
-    if response.status_code != 200:
+    if response.status_code not in (200, 201):
         raise SystemExit(f"{url}: {response.status_code} {response.text[:300]}")
     return elapsed
 
 
-def compare(full_url: str, empty_url: str, paths: dict[str, str], tokens: list[str], *, rounds: int, limit: str):
-    """Interleaved sequential requests to two servers; one table row per endpoint."""
+def compare(full_url: str, empty_url: str, paths: dict, tokens: list[str], *, rounds: int, limit: str):
+    """Interleaved sequential requests to two servers; one table row per endpoint. A path is a GET's, or
+    (path, body) for a POST."""
     import requests
 
     labels = limit.split(" ÷ ")
@@ -266,12 +271,13 @@ def compare(full_url: str, empty_url: str, paths: dict[str, str], tokens: list[s
     )
     out("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     with requests.Session() as full, requests.Session() as empty:
-        for name, path in paths.items():
+        for name, target in paths.items():
+            path, body = target if isinstance(target, tuple) else (target, None)
             timings = {"full": [], "empty": []}
             for i in range(rounds + 20):
                 headers = {"X-Session-Token": tokens[i % len(tokens)]}
                 for label, session, base in (("full", full, full_url), ("empty", empty, empty_url)):
-                    ms = timed(session, base + path, headers)
+                    ms = timed(session, base + path, headers, body)
                     if i >= 20:
                         timings[label].append(ms)
             f, e = timings["full"], timings["empty"]
@@ -290,12 +296,19 @@ def volume_part(full_url: str, empty_url: str, data: dict, *, rounds: int) -> No
         "GET me/stats/": "/api/v1/me/stats/",
         "GET courses/{id}/ (demo course)": f"/api/v1/courses/{data['demo_course']}/",
         "GET courses/{id}/ (200 lessons)": f"/api/v1/courses/{data['big_course']}/",
+        # Practice reads the memory states (derived from the answers, kept in both copies), never the answers.
+        "GET me/practice/": "/api/v1/me/practice/",
+        "POST practice/sessions/ (review, 10)": (
+            "/api/v1/practice/sessions/",
+            {"course": data["demo_course"], "kind": "review", "size": 10},
+        ),
     }
     out("## Latency with 1,000,000 interaction rows and with none")
     out()
     out(
         f"Two gunicorn servers at once, one on the populated database and one on a copy whose "
-        f"UserExerciseInteraction table is empty; {rounds} sequential requests per endpoint per server, "
+        f"UserExerciseInteraction table is empty (its memory states, derived from the answers, are kept: practice "
+        f"must not cost more with a longer answer log); {rounds} sequential requests per endpoint per server, "
         "interleaved (full, empty, full, ...), across 10 learners, after 20 warm-up requests each."
     )
     out()
@@ -328,6 +341,7 @@ def explain_part(data: dict) -> None:
     out()
     for name, path in [
         ("GET me/stats/", "/api/v1/me/stats/"),
+        ("GET me/practice/", "/api/v1/me/practice/"),
         ("GET courses/{id}/ (demo course)", f"/api/v1/courses/{data['demo_course']}/"),
         ("GET courses/{id}/ (200 lessons)", f"/api/v1/courses/{data['big_course']}/"),
     ]:
