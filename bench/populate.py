@@ -30,7 +30,6 @@ from bench.common import (
     django_setup,
     positive_int,
 )
-from exercises.tests.factories import correct_answer
 
 GENERATED_COURSE_TITLE = "French for English speakers (bench)"
 BENCH_ACTIVE = 1000
@@ -181,6 +180,7 @@ def populate_learners(*, learners: int, interactions: int, seed: int = 7) -> Non
     from accounts.models import User
     from audit.models import UserActivityLog
     from courses.models import Course, Lesson
+    from exercises.tests.factories import correct_answer  # after django_setup: it imports models
     from gamification.models import LearnerStats, UserDailyXP
     from progress.memory import LoggedAnswer, memory_replay
     from progress.models import LessonSession, MemoryState, UserCourse, UserExerciseInteraction, UserLessonProgress
