@@ -18,6 +18,7 @@ from courses.tests.factories import LessonFactory
 from exercises.models import Exercise
 from exercises.tests.factories import correct_answer
 from gamification.models import LearnerStats
+from progress.models import MemoryState
 from tests.contract import assert_conforms, documented_codes
 from tests.learners import first_lessons, play
 
@@ -53,6 +54,27 @@ def test_enrolling_and_the_enrollment_detail_match_the_schema_and_name_the_next_
     assert (detail["current_lesson"], detail["completion_percent"], detail["xp"]) == (first.pk, 0.0, 0)
     listed = assert_conforms(client.get("/api/v1/enrollments/"), "get", "/api/v1/enrollments/")
     assert listed["results"][0]["current_lesson"] == first.pk
+
+
+def test_practice_overview_start_answer_and_completion_match_the_schema(learner):
+    first = first_lessons(learner.course, 1)[0]
+    play(learner, first)
+    MemoryState.objects.filter(user=learner.user).update(due=timezone.now() - dt.timedelta(days=1))
+    overview = assert_conforms(learner.get("/api/v1/me/practice/"), "get", "/api/v1/me/practice/")
+    assert overview["due_now"] == MemoryState.objects.filter(user=learner.user).count() > 0
+    body = {"course": learner.course.pk, "kind": "review", "size": 5}
+    started = learner.post("/api/v1/practice/sessions/", body, format="json")
+    session = assert_conforms(started, "post", "/api/v1/practice/sessions/")
+    assert (started.status_code, session["kind"], session["lesson"]) == (201, "review", None)
+    path = f"/api/v1/sessions/{session['id']}/"
+    assert assert_conforms(learner.get(path), "get", path)["exercises"] == session["exercises"]
+    for item in session["exercises"]:
+        reply = answer(learner, session["id"], item["id"], right(item["id"]))
+        assert_conforms(reply, "post", f"{path}answers/")
+    done = assert_conforms(learner.post(f"{path}complete/"), "post", f"{path}complete/")
+    assert (done["lesson_xp_awarded"], done["session"]["kind"]) == (10, "review")
+    enrollment = f"/api/v1/enrollments/{learner.enrollment}/"
+    assert assert_conforms(learner.get(enrollment), "get", enrollment)["units"][0]["strength"] is not None
 
 
 def test_after_a_completion_the_current_lesson_is_the_next_to_play(learner):
