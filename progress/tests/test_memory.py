@@ -1,4 +1,5 @@
-"""The memory model's pure rules: ratings of a first answer, the state after reviews, the replay of an answer log."""
+"""The memory model's pure rules: ratings of a first answer, the state after reviews, the replay of an answer log,
+the choice of a practice's exercises."""
 
 import datetime as dt
 
@@ -6,6 +7,7 @@ from django.test import override_settings
 from fsrs import Rating
 
 from progress.memory import LoggedAnswer, learner_retention, memory_after, memory_replay, rating_for, recall
+from progress.selectors import PracticeCandidate, practice_pick
 
 AT = dt.datetime(2026, 3, 10, 9, 30, tzinfo=dt.UTC)
 
@@ -77,3 +79,16 @@ def test_the_learner_retention_falls_back_to_the_setting():
         assert learner_retention(Learner()) == 0.85
     Learner.desired_retention = 0.95
     assert learner_retention(Learner()) == 0.95
+
+
+def test_a_practice_takes_the_most_forgotten_and_mixes_their_types():
+    candidates = [
+        PracticeCandidate(1, "translate", 0.1),
+        PracticeCandidate(2, "translate", 0.2),
+        PracticeCandidate(3, "translate", 0.3),
+        PracticeCandidate(4, "listen", 0.4),
+        PracticeCandidate(5, "speak", 0.5),
+        PracticeCandidate(6, "listen", 0.9),  # the least forgotten: left out at size 5
+    ]
+    assert practice_pick(candidates, 5) == [1, 4, 2, 5, 3]
+    assert practice_pick(candidates[:2], 5) == [1, 2]
