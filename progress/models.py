@@ -45,7 +45,8 @@ class LessonSession(models.Model):
         MISTAKES = "mistakes", "Mistakes"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_sessions")
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.LESSON)
+    # The database default too, so a writer that does not know kinds (a bulk load, older code) writes lessons.
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.LESSON, db_default=Kind.LESSON)
     # Set exactly for lesson sessions (a constraint); a practice session's exercises are its items.
     lesson = models.ForeignKey(
         "courses.Lesson", on_delete=models.PROTECT, related_name="sessions", null=True, blank=True
