@@ -56,8 +56,8 @@ BUDGETS = {  # queries besides AUTH; in tests every atomic block adds SAVEPOINT 
     # The page and its count, then the current lesson of the page's courses: their lessons, their prerequisites,
     # the learner's progress in them (three queries for any number of enrollments).
     "GET enrollments/": AUTH + 5,
-    # The detail adds each live unit's strength: the units, and the learner's memory states in them.
-    "GET enrollments/{id}/": AUTH + 6,
+    # The detail adds each live unit's strength: the units, the learner's memory states and their live lessons.
+    "GET enrollments/{id}/": AUTH + 7,
     "GET sessions/{id}/": AUTH + 1,
     # An active session brings its exercises (a reload): the lesson's exercises with types, audio and options.
     "GET sessions/{id}/ (active)": AUTH + 3,
@@ -74,9 +74,9 @@ BUDGETS = {  # queries besides AUTH; in tests every atomic block adds SAVEPOINT 
     "POST lessons/{id}/sessions/": AUTH + 19,
     # A first answer to an exercise in the session writes the learner's memory state of it (one upsert).
     "POST sessions/{id}/answers/": AUTH + 8,
-    # Practice: the enrollments, the learner's memory states in their live lessons, the units, the completed
+    # Practice: the enrollments, the learner's memory states, their live lessons, the units, the completed
     # lessons, the weakest items' prompts.
-    "GET me/practice/": AUTH + 5,
+    "GET me/practice/": AUTH + 6,
     "POST practice/sessions/": AUTH + 15,
     "POST sessions/{id}/answers/ (practice)": AUTH + 8,
     "POST sessions/{id}/complete/ (practice)": AUTH + 19,
@@ -87,7 +87,7 @@ BUDGETS = {  # queries besides AUTH; in tests every atomic block adds SAVEPOINT 
     "PATCH me/": AUTH + 13,
     # Completion is derived on read (progress.selectors), so enrolling reads no lesson counts; the answer is the
     # enrollment's detail (its lessons' statuses: three queries).
-    "POST enrollments/": AUTH + 16,
+    "POST enrollments/": AUTH + 17,
     "DELETE enrollments/{id}/": AUTH + 7,
     # Deleting the account: one statement per table of the learner's data (Django's cascade), whatever its size;
     # on PostgreSQL two more tell the audit tables' append-only trigger that this transaction may redact them.
