@@ -365,8 +365,8 @@ LEAGUE_COHORT_SIZE = env.int("LEAGUE_COHORT_SIZE", default=30)
 # Learners whose league results the rollover applies (tier reached, achievements) in one transaction.
 LEAGUE_ROLLOVER_BATCH = env.int("LEAGUE_ROLLOVER_BATCH", default=200)
 QUESTS_PER_DAY = env.int("QUESTS_PER_DAY", default=3)
-# Practice-session quests (a completed practice counts, docs/practice.md) are drawn only when this is on.
-QUEST_PRACTICE_ENABLED = env.bool("QUEST_PRACTICE_ENABLED", default=False)
+# Practice-session quests (a completed practice counts, docs/practice.md); off leaves them out of the daily draw.
+QUEST_PRACTICE_ENABLED = env.bool("QUEST_PRACTICE_ENABLED", default=True)
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=200)
 # A reminder whose send failed is tried again on the next runs, up to this many attempts in all.
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=3)

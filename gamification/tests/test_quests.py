@@ -107,13 +107,13 @@ def test_the_draw_is_three_kinds_and_the_same_in_every_process():
     assert len(rules.quest_draw(templates[:2], user_id=1, day=dt.date(2026, 3, 4), count=3)) == 2
 
 
-def test_practice_quests_are_drawn_only_once_practice_exists():
+def test_practice_quests_are_drawn_unless_switched_off():
     only_templates(("practice", Kind.PRACTICE_SESSIONS, 1, Reward.XP, 5), ("xp", Kind.EARN_XP, 10, Reward.XP, 5))
-    learner = UserFactory()
-    assert [q["code"] for q in client_for(learner).get("/api/v1/me/quests/").json()["quests"]] == ["xp"]
-    with override_settings(QUEST_PRACTICE_ENABLED=True):
-        codes = {q["code"] for q in client_for(learner).get("/api/v1/me/quests/").json()["quests"]}
+    learner, other = UserFactory(), UserFactory()
+    codes = {q["code"] for q in client_for(learner).get("/api/v1/me/quests/").json()["quests"]}
     assert codes == {"practice", "xp"}
+    with override_settings(QUEST_PRACTICE_ENABLED=False):
+        assert [q["code"] for q in client_for(other).get("/api/v1/me/quests/").json()["quests"]] == ["xp"]
 
 
 def test_me_quests_are_the_same_on_every_request_of_the_day(django_assert_num_queries):
@@ -137,7 +137,7 @@ def test_me_quests_are_the_same_on_every_request_of_the_day(django_assert_num_qu
     expected = [
         t.code
         for t in rules.quest_draw(
-            list(QuestTemplate.objects.filter(is_active=True).exclude(kind=Kind.PRACTICE_SESSIONS)),
+            list(QuestTemplate.objects.filter(is_active=True)),
             user_id=learner.pk,
             day=dt.date(2026, 3, 4),
             count=3,
@@ -160,7 +160,6 @@ def test_me_quests_are_the_same_on_every_request_of_the_day(django_assert_num_qu
 # --- progress and rewards ---------------------------------------------------------------------------
 
 
-@override_settings(QUEST_PRACTICE_ENABLED=True)
 def test_quests_progress_with_lessons_and_practice_and_reward_once():
     seeded_tiers()
     only_templates(
