@@ -24,20 +24,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import BENCH_DB, django_setup, positive_int
 
 API = "/api/v1"
-ENDPOINTS = [
-    "floor",
-    "me",
-    "tree",
-    "tree_big",
-    "lesson",
-    "stats",
-    "answer",
-    "complete",
-    "league",
-    "quests",
-    "practice",
-    "practice_start",
-]
+# GET endpoints: name → (path, signed in, If-None-Match sent); `{...}` is filled from bench/run.py's learner data.
+GETS = {
+    "floor": ("/health/floor", False, False),
+    "me": (f"{API}/me/", True, False),
+    "tree": (f"{API}/courses/{{demo_course}}/", False, False),  # the public catalog, signed out
+    "tree_big": (f"{API}/courses/{{big_course}}/", False, False),
+    "tree_304": (f"{API}/courses/{{demo_course}}/", False, True),  # a client revalidating the tree it holds
+    "lesson": (f"{API}/lessons/{{lesson}}/", True, False),
+    "lesson_304": (f"{API}/lessons/{{lesson}}/", True, True),
+    "stats": (f"{API}/me/stats/", True, False),
+    "enrollment": (f"{API}/enrollments/{{enrollment}}/", True, False),
+    "league": (f"{API}/me/league/", True, False),
+    "quests": (f"{API}/me/quests/", True, False),
+    "practice": (f"{API}/me/practice/", True, False),
+}
+ENDPOINTS = [*GETS, "answer", "complete", "practice_start"]
 
 
 def main(argv=None) -> None:
@@ -61,24 +63,22 @@ def main(argv=None) -> None:
 
     data = prepare_learners(1)
     client = Client(HTTP_X_SESSION_TOKEN=data["tokens"][0])
+    anonymous = Client()
     answers = data["answers"][str(data["answer_lesson"])]
-    gets = {
-        "floor": "/health/floor",
-        "me": f"{API}/me/",
-        "tree": f"{API}/courses/{data['demo_course']}/",
-        "tree_big": f"{API}/courses/{data['big_course']}/",
-        "lesson": f"{API}/lessons/{data['flow_lessons'][0]}/",
-        "stats": f"{API}/me/stats/",
-        "league": f"{API}/me/league/",
-        "quests": f"{API}/me/quests/",
-        "practice": f"{API}/me/practice/",
-    }
+    names = {**data, "lesson": data["flow_lessons"][0], "enrollment": data["enrollments"][0]}
+    gets = {}
+    for name, (path, signed_in, revalidate) in GETS.items():
+        caller = client if signed_in else anonymous
+        url = path.format(**names)
+        headers = {"HTTP_IF_NONE_MATCH": caller.get(url)["ETag"]} if revalidate else {}
+        gets[name] = (caller, url, headers, 304 if revalidate else 200)
 
     def get(name: str) -> float:
+        caller, url, headers, expected = gets[name]
         started = time.perf_counter()
-        response = client.get(gets[name])
+        response = caller.get(url, **headers)
         elapsed = time.perf_counter() - started
-        assert response.status_code == 200, (name, response.status_code)
+        assert response.status_code == expected, (name, response.status_code)
         return elapsed
 
     def start() -> dict:

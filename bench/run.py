@@ -90,6 +90,7 @@ def prepare_learners(users: int) -> dict:
     from courses.models import Course, Lesson
     from exercises.models import LessonExercise
     from exercises.tests.factories import correct_answer
+    from progress.models import UserCourse
     from progress.selectors import lesson_statuses
 
     learners = list(User.objects.filter(email__in=[BENCH_EMAIL.format(i + 1) for i in range(users)]).order_by("id"))
@@ -123,9 +124,11 @@ def prepare_learners(users: int) -> dict:
         answers[str(lesson_id)] = {
             str(link.exercise_id): correct_answer(link.exercise) for link in links.prefetch_related("exercise__options")
         }
+    enrollments = dict(UserCourse.objects.filter(user__in=learners, course=demo).values_list("user_id", "id"))
     return {
         "tokens": tokens,
         "user_ids": [user.pk for user in learners],
+        "enrollments": [enrollments[user.pk] for user in learners],  # each learner's demo-course enrollment
         "demo_course": demo.pk,
         "big_course": big.pk,
         "flow_lessons": playable,

@@ -85,3 +85,17 @@ def test_parallel_requests_each_count_once(low_rates):
     with ThreadPoolExecutor(max_workers=8) as pool:
         counts = list(pool.map(lambda _: throttle.count("throttle-test:parallel"), range(40)))
     assert sorted(counts) == list(range(1, 41))
+
+
+def test_an_anonymous_request_costs_one_counter_and_a_signed_in_one_one(low_rates, monkeypatch):
+    # Each request increments exactly one counter: the anonymous one by address, or the learner's.
+    counted = []
+    count = UserRateThrottle.count
+    monkeypatch.setattr(UserRateThrottle, "count", lambda self, key: counted.append(key) or count(self, key))
+    monkeypatch.setattr(AnonRateThrottle, "count", lambda self, key: counted.append(key) or count(self, key))
+    user = UserFactory()
+    with time_machine.travel(dt.datetime(2026, 11, 25, 12, 0, 0, tzinfo=dt.UTC), tick=False):
+        assert APIClient().get("/api/v1/languages/").status_code == 200
+        assert signed_in(user).get("/api/v1/me/").status_code == 200
+    window = int(dt.datetime(2026, 11, 25, 12, 0, 0, tzinfo=dt.UTC).timestamp() // 60)
+    assert counted == [f"throttle_anon_127.0.0.1:{window}", f"throttle_user_{user.pk}:{window}"]

@@ -1,20 +1,24 @@
 """Catalog endpoints: `languages/`, `courses/` and the course tree `courses/{id}/`."""
 
-import hashlib
-import json
-
-from django.utils.http import parse_etags, quote_etag
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
-from rest_framework.utils.encoders import JSONEncoder
 
 from audit.models import SystemAuditLog
 from audit.services import AuditContext
 from courses import selectors, services
 from courses.api.permissions import PublicReadStaffWrite
+from courses.api.rendered import (
+    CACHE_CONTROL_PRIVATE,
+    CACHE_CONTROL_PUBLIC,
+    RenderedContent,
+    content_render,
+    content_response,
+    not_modified,
+    validator_parameters,
+)
 from courses.api.serializers import (
     CourseInputSerializer,
     CourseSerializer,
@@ -51,20 +55,10 @@ def object_id(value: str) -> int:
     return number
 
 
-def course_tree_body(course_id: int) -> dict:
-    """The tree's body and its ETag (a digest of the body), built once per content revision."""
+def course_tree_rendered(course_id: int) -> RenderedContent:
+    """The tree rendered once per content revision; learners see it when it is published and not archived."""
     tree = CourseTreeSerializer(selectors.course_tree(course_id=course_id)).data
-    digest = hashlib.sha256(json.dumps(tree, sort_keys=True, cls=JSONEncoder).encode()).hexdigest()
-    return {"tree": tree, "etag": quote_etag(digest[:32])}
-
-
-def etag_matches(etag: str, if_none_match: str | None) -> bool:
-    """If-None-Match's weak comparison (RFC 9110): any listed tag, or *, names this representation."""
-    if not if_none_match:
-        return False
-    if if_none_match.strip() == "*":
-        return True
-    return etag.removeprefix("W/") in {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
+    return content_render(tree, visible=tree["is_published"] and tree["archived_at"] is None)
 
 
 class CatalogViewSet(
@@ -128,25 +122,8 @@ class CourseViewSet(mixins.DestroyModelMixin, CatalogViewSet):
         return super().list(request, *args, **kwargs)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "If-None-Match",
-                str,
-                OpenApiParameter.HEADER,
-                description="The ETag of a tree the client holds: 304 without a body while it is current.",
-            ),
-            OpenApiParameter(
-                "ETag",
-                str,
-                OpenApiParameter.HEADER,
-                response=[200, 304],
-                description="The tree's version: send it back as If-None-Match.",
-            ),
-        ],
-        responses={
-            200: CourseTreeSerializer,
-            304: OpenApiResponse(description="Not modified: the tree the client holds (If-None-Match) is current."),
-        },
+        parameters=validator_parameters("the tree"),
+        responses={200: CourseTreeSerializer, 304: not_modified("the tree")},
     )
     def retrieve(self, request, *args, **kwargs):
         """The course tree: sections, units, lessons with their XP and prerequisites. Public and the same for
@@ -154,16 +131,14 @@ class CourseViewSet(mixins.DestroyModelMixin, CatalogViewSet):
         per content revision and carries an ETag."""
         course_id = object_id(kwargs["pk"])
         try:
-            cached = selectors.content_cached("course-tree", course_id, build=lambda: course_tree_body(course_id))
+            tree = selectors.content_cached("course-tree", course_id, build=lambda: course_tree_rendered(course_id))
         except Course.DoesNotExist:
             raise NotFound("No such course.") from None
-        tree, etag = cached["tree"], cached["etag"]
-        visible = tree["is_published"] and tree["archived_at"] is None
-        if not visible and not selectors.user_sees_unpublished(request.user):
+        if tree.visible:
+            return content_response(request, tree, cache_control=CACHE_CONTROL_PUBLIC)
+        if not selectors.user_sees_unpublished(request.user):
             raise NotFound("No such course.")
-        if etag_matches(etag, request.headers.get("If-None-Match")):
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
-        return Response(tree, headers={"ETag": etag})
+        return content_response(request, tree, cache_control=CACHE_CONTROL_PRIVATE)
 
     @extend_schema(request=CourseInputSerializer, responses={201: CourseSerializer})
     def create(self, request, *args, **kwargs):

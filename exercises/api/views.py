@@ -9,6 +9,14 @@ from config.openapi import errors
 from courses import selectors as course_selectors
 from courses import services as course_services
 from courses.api.permissions import SignedInReadStaffWrite
+from courses.api.rendered import (
+    CACHE_CONTROL_PRIVATE,
+    RenderedContent,
+    content_render,
+    content_response,
+    not_modified,
+    validator_parameters,
+)
 from courses.api.views import REMOVAL_RESPONSES, CatalogViewSet, object_id, removal_response, staff_api
 from courses.models import Lesson
 from exercises import selectors
@@ -59,30 +67,33 @@ class LessonViewSet(
             raise NotFound("No such lesson.") from None
 
     @extend_schema(
-        parameters=[OpenApiParameter("audio_quality", str, enum=["low", "medium", "high"], default="medium")],
-        responses={200: LessonPlaySerializer, **errors(400)},
+        parameters=[
+            OpenApiParameter("audio_quality", str, enum=["low", "medium", "high"], default="medium"),
+            *validator_parameters("the lesson"),
+        ],
+        responses={200: LessonPlaySerializer, 304: not_modified("the lesson"), **errors(400)},
     )
     def retrieve(self, request, *args, **kwargs):
-        """A lesson with its exercises to play (never an answer), for a signed-in learner."""
+        """A lesson with its exercises to play (never an answer), for a signed-in learner. The same for every
+        learner, so it is rendered once per content revision and carries an ETag (304 on If-None-Match)."""
         query = AudioQualitySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         audio_quality = query.validated_data["audio_quality"]
         lesson_id = object_id(kwargs["pk"])
 
-        def build() -> dict:
+        def build() -> RenderedContent:
             lesson = Lesson.objects.select_related("unit__section__course").get(pk=lesson_id)
-            return {
-                "is_visible": course_selectors.lesson_is_visible(lesson),
-                "lesson": lesson_play_data(lesson, audio_quality=audio_quality),
-            }
+            data = lesson_play_data(lesson, audio_quality=audio_quality)
+            return content_render(data, visible=course_selectors.lesson_is_visible(lesson))
 
         try:
             play = course_selectors.content_cached("lesson-play", lesson_id, audio_quality, build=build)
         except Lesson.DoesNotExist:
             raise NotFound("No such lesson.") from None
-        if not play["is_visible"] and not course_selectors.user_sees_unpublished(request.user):
+        if not play.visible and not course_selectors.user_sees_unpublished(request.user):
             raise NotFound("No such lesson.")
-        return Response(play["lesson"])
+        # For signed-in users only: no shared cache may keep it.
+        return content_response(request, play, cache_control=CACHE_CONTROL_PRIVATE)
 
     @extend_schema(request=LessonInputSerializer, responses={201: LessonPlaySerializer})
     def create(self, request, *args, **kwargs):
