@@ -51,8 +51,11 @@ BUDGETS = {  # queries besides AUTH; in tests every atomic block adds SAVEPOINT 
     "GET languages/ (anonymous)": 2,
     "GET courses/ (anonymous)": 2,
     "GET courses/{id}/ (anonymous, cached)": 1,
+    # A client revalidating what it holds: the content revision, then the cached ETag (nothing rendered).
+    "GET courses/{id}/ (anonymous, 304)": 1,
     "GET lessons/{id}/": AUTH + 4,
     "GET lessons/{id}/ (cached)": AUTH + 1,
+    "GET lessons/{id}/ (304)": AUTH + 1,
     # The page and its count, then the current lesson of the page's courses: their lessons, their prerequisites,
     # the learner's progress in them (three queries for any number of enrollments).
     "GET enrollments/": AUTH + 5,
@@ -177,12 +180,15 @@ def world(request, reference_data):
     }
 
 
-def count(client, method: str, path: str, body=None) -> tuple[int, object, list[str]]:
+def count(client, method: str, path: str, body=None, **headers) -> tuple[int, object, list[str]]:
     with CaptureQueriesContext(connection) as queries:
         response = (
-            getattr(client, method)(path, body, format="json") if body is not None else getattr(client, method)(path)
+            getattr(client, method)(path, body, format="json", **headers)
+            if body is not None
+            else getattr(client, method)(path, **headers)
         )
-    assert response.status_code < 300, (method, path, response.status_code, response.content[:300])
+    expected = 304 if "HTTP_IF_NONE_MATCH" in headers else 299
+    assert response.status_code <= expected, (method, path, response.status_code, response.content[:300])
     return len(queries), response, [q["sql"] for q in queries]
 
 
@@ -190,8 +196,8 @@ def test_every_learner_endpoint_keeps_its_budget(world):
     client = world["client"]
     measured: dict[str, tuple[int, list[str]]] = {}
 
-    def measure(name: str, method: str, path: str, body=None, client=client):
-        n, response, sql = count(client, method, path, body)
+    def measure(name: str, method: str, path: str, body=None, client=client, **headers):
+        n, response, sql = count(client, method, path, body, **headers)
         measured[name] = (n, sql)
         return response
 
@@ -206,9 +212,24 @@ def test_every_learner_endpoint_keeps_its_budget(world):
     anonymous = APIClient()
     measure("GET languages/ (anonymous)", "get", "/api/v1/languages/", client=anonymous)
     measure("GET courses/ (anonymous)", "get", "/api/v1/courses/", client=anonymous)
-    measure("GET courses/{id}/ (anonymous, cached)", "get", f"/api/v1/courses/{world['course'].pk}/", client=anonymous)
+    tree = measure(
+        "GET courses/{id}/ (anonymous, cached)", "get", f"/api/v1/courses/{world['course'].pk}/", client=anonymous
+    )
+    measure(
+        "GET courses/{id}/ (anonymous, 304)",
+        "get",
+        f"/api/v1/courses/{world['course'].pk}/",
+        client=anonymous,
+        HTTP_IF_NONE_MATCH=tree["ETag"],
+    )
     measure("GET lessons/{id}/", "get", f"/api/v1/lessons/{world['next_lesson'].pk}/")
-    measure("GET lessons/{id}/ (cached)", "get", f"/api/v1/lessons/{world['next_lesson'].pk}/")
+    lesson = measure("GET lessons/{id}/ (cached)", "get", f"/api/v1/lessons/{world['next_lesson'].pk}/")
+    measure(
+        "GET lessons/{id}/ (304)",
+        "get",
+        f"/api/v1/lessons/{world['next_lesson'].pk}/",
+        HTTP_IF_NONE_MATCH=lesson["ETag"],
+    )
     measure("GET enrollments/", "get", "/api/v1/enrollments/")
     measure("GET enrollments/{id}/", "get", f"/api/v1/enrollments/{world['enrollment']}/")
     measure("GET sessions/{id}/", "get", f"/api/v1/sessions/{world['completed_session']}/")
