@@ -95,6 +95,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Sessions (also allauth's X-Session-Token sessions) are read from the cache and written through to the
 # database, so authenticating a request costs no session query on a cache hit and nothing is lost on a flush.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# The signed-in user's row is cached too (accounts.backends), dropped on every save or delete of it; the timeout only
+# bounds how long an unused one lingers (or one written past the ORM, which nothing in the code does).
+USER_CACHE_SECONDS = env.int("USER_CACHE_SECONDS", default=10 * 60)
 # Learner-facing content (course trees, lessons to play) is cached under the content revision, which database
 # triggers bump on every content write; the timeout only bounds how long unused entries linger.
 CONTENT_CACHE_SECONDS = env.int("CONTENT_CACHE_SECONDS", default=24 * 60 * 60)
