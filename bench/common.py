@@ -81,20 +81,61 @@ def database_exists(name: str) -> bool:
         return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
 
 
-@contextlib.contextmanager
-def gunicorn_process(env: dict[str, str], *, workers: int, extra_args: tuple[str, ...] = (), stop=signal.SIGTERM):
-    """`gunicorn config.wsgi` on a free loopback port in its own process group, once `/health/` answers.
+# The WSGI servers bench/run.py compares (--servers); PRODUCTION_SERVER is the one docs/operations.md deploys, chosen
+# by that comparison (bench/README.md), and the one the kill-mid-completion test (tests/test_fault_completion.py)
+# kills. Each entry: the command line for a number of worker processes and a port.
+THREADS = 4  # gunicorn gthread: threads per worker
 
-    Yields (process, base URL); stops the whole group with `stop` on the way out.
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+SERVERS = {
+    "gunicorn": lambda workers, port: [_bin("gunicorn"), "config.wsgi", "--workers", str(workers), "--bind", port],
+    "gunicorn-gthread": lambda workers, port: [
+        *SERVERS["gunicorn"](workers, port),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(THREADS),
+    ],
+    "granian": lambda workers, port: [
+        _bin("granian"),
+        "--interface",
+        "wsgi",
+        "config.wsgi:application",
+        "--workers",
+        str(workers),
+        "--host",
+        port.split(":")[0],
+        "--port",
+        port.split(":")[1],
+        "--no-access-log",
+    ],
+}
+PRODUCTION_SERVER = "gunicorn"
+
+
+@contextlib.contextmanager
+def server_process(
+    env: dict[str, str],
+    *,
+    workers: int,
+    server: str = PRODUCTION_SERVER,
+    extra_args: tuple[str, ...] = (),
+    stop=signal.SIGTERM,
+):
+    """A WSGI server (SERVERS) serving config.wsgi on a free loopback port in its own process group, once `/health/`
+    answers. Yields (process, base URL); stops the whole group with `stop` on the way out.
     """
     import requests
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
     process = subprocess.Popen(
-        [gunicorn, "config.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", *extra_args],
+        [*SERVERS[server](workers, f"127.0.0.1:{port}"), *extra_args],
         cwd=ROOT,
         env=env,
         start_new_session=True,
@@ -109,7 +150,7 @@ def gunicorn_process(env: dict[str, str], *, workers: int, extra_args: tuple[str
                     break
             time.sleep(0.1)
         else:
-            raise RuntimeError("gunicorn did not start")
+            raise RuntimeError(f"{server} did not start")
         yield process, url
     finally:
         with contextlib.suppress(ProcessLookupError):

@@ -12,7 +12,7 @@ import os
 from locust import FastHttpUser, constant, tag, task
 
 DATA = json.loads(open(os.environ["BENCH_DATA"], encoding="utf-8").read())  # noqa: SIM115
-TOKENS = itertools.cycle(DATA["tokens"])
+LEARNERS = itertools.cycle(zip(DATA["tokens"], DATA["enrollments"], strict=True))  # each with their demo enrollment
 API = "/api/v1"
 
 
@@ -21,17 +21,19 @@ class Learner(FastHttpUser):
     wait_time = constant(0)
 
     def on_start(self):
-        self.headers = {"X-Session-Token": next(TOKENS)}
+        token, self.enrollment = next(LEARNERS)
+        self.headers = {"X-Session-Token": token}
 
     # Every request, the floor's too, is checked the same way: its status, and its body is decoded only where
     # the scenario needs it (a started session's exercises). Decoding a 30 KB tree that is then thrown away
     # would spend the shared CPUs on the load generator, and count against the endpoint, not the floor.
-    def get(self, path, name, *, headers=None):
+    def get(self, path, name, *, headers=None, expect=200):
         with self.client.get(
             path, headers=self.headers if headers is None else headers, name=name, catch_response=True
         ) as response:
-            if response.status_code != 200:
+            if response.status_code != expect:
                 response.failure(f"{response.status_code}: {response.text[:200]}")
+            return response
 
     def post(self, path, body, name, *, expect=(200, 201), parse=False):
         with self.client.post(path, json=body, headers=self.headers, name=name, catch_response=True) as response:
@@ -68,15 +70,23 @@ class Learner(FastHttpUser):
         # The cheapest learner endpoint: DRF, the X-Session-Token sign-in, throttling, one primary-key query.
         self.get(f"{API}/me/", "GET me/ (signed-in floor)")
 
+    # The course tree is the public catalog: fetched signed out, as a visitor's app does before sign-up.
     @tag("tree")
     @task
     def course_tree(self):
-        self.get(f"{API}/courses/{DATA['demo_course']}/", "GET courses/{id}/ (tree, demo course)")
+        self.get(f"{API}/courses/{DATA['demo_course']}/", "GET courses/{id}/ (tree, demo course)", headers={})
 
     @tag("tree_big")
     @task
     def course_tree_big(self):
-        self.get(f"{API}/courses/{DATA['big_course']}/", "GET courses/{id}/ (tree, 200 lessons)")
+        self.get(f"{API}/courses/{DATA['big_course']}/", "GET courses/{id}/ (tree, 200 lessons)", headers={})
+
+    @tag("tree_304")
+    @task
+    def course_tree_revalidated(self):
+        # A client holding the current tree asks whether it changed (the ETag from bench/run.py's set-up).
+        headers = {"If-None-Match": DATA["demo_course_etag"]}
+        self.get(f"{API}/courses/{DATA['demo_course']}/", "GET courses/{id}/ (304)", headers=headers, expect=304)
 
     @tag("lesson")
     @task
@@ -87,6 +97,11 @@ class Learner(FastHttpUser):
     @task
     def stats(self):
         self.get(f"{API}/me/stats/", "GET me/stats/ (stats)")
+
+    @tag("enrollment")
+    @task
+    def enrollment(self):
+        self.get(f"{API}/enrollments/{self.enrollment}/", "GET enrollments/{id}/ (enrollment)")
 
     @tag("answer")
     @task

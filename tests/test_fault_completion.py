@@ -1,11 +1,11 @@
 """A server process killed in the middle of a lesson completion leaves all of the completion or none of it.
 
-A real gunicorn serves the test database. The test installs a trigger that makes the completion's
-transaction wait on an advisory lock the test holds, at a write made late in the completion (after the
-session, lesson progress, course XP, activity row, achievements and stats are written) or midway. While the
-server's transaction waits there, the test SIGKILLs the server, then lets the orphaned database backend go
-on: with its client gone it never commits. Nothing of the completion may be left. Completing again on a
-restarted server then lands the whole completion. No production code knows about any of this.
+The production WSGI server (bench.common.PRODUCTION_SERVER) serves the test database. The test installs a trigger
+that makes the completion's transaction wait on an advisory lock the test holds, at a write made late in the
+completion (after the session, lesson progress, course XP, activity row, achievements and stats are written) or
+midway. While the server's transaction waits there, the test SIGKILLs the server, then lets the orphaned database
+backend go on: with its client gone it never commits. Nothing of the completion may be left. Completing again on
+a restarted server then lands the whole completion. No production code knows about any of this.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.db import connection
 
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from audit.models import UserActivityLog
-from bench.common import gunicorn_process
+from bench.common import PRODUCTION_SERVER, server_process
 from courses.models import Course
 from exercises.tests.factories import DEMO_COURSE, correct_answer
 from gamification.models import LearnerStats, UserAchievement, UserDailyXP, UserHeartsLog
@@ -44,7 +44,8 @@ def database_url() -> str:
 
 @contextlib.contextmanager
 def server():
-    """gunicorn with the test settings on the test database, in its own process group (killed, not stopped)."""
+    """The production server (gunicorn or Granian, bench.common.PRODUCTION_SERVER) with the test settings on the
+    test database, in its own process group (killed, not stopped)."""
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="config.settings_test",
@@ -52,7 +53,9 @@ def server():
         CACHE_URL="locmemcache://",
         CONN_MAX_AGE="0",
     )
-    with gunicorn_process(env, workers=1, extra_args=("--timeout", "120"), stop=signal.SIGKILL) as served:
+    # gunicorn's worker timeout would kill the worker waiting on the lock before the test does; Granian has none.
+    extra = ("--timeout", "120") if PRODUCTION_SERVER.startswith("gunicorn") else ()
+    with server_process(env, workers=1, server=PRODUCTION_SERVER, extra_args=extra, stop=signal.SIGKILL) as served:
         yield served
 
 
