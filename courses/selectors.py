@@ -137,13 +137,17 @@ class _RecentContent:
 recent_content = _RecentContent(size=settings.CONTENT_CACHE_LOCAL_ENTRIES)
 
 
+def _content_key(revision: int, kind: str, key) -> str:
+    return ":".join(["content", str(revision), kind, *map(str, key)])
+
+
 def content_cached(kind: str, *key, build: Callable[[], T]) -> T:
     """`build()`'s result, cached until the content changes (the key holds the content revision).
 
     What is cached must be the same for every learner; anything personal is added after, to a copy: the
     value returned is shared by the process's requests and must not be changed.
     """
-    cache_key = ":".join(["content", str(content_revision()), kind, *map(str, key)])
+    cache_key = _content_key(content_revision(), kind, key)
     value = recent_content.get(cache_key)
     if value is None:
         value = cache.get(cache_key)
@@ -152,6 +156,69 @@ def content_cached(kind: str, *key, build: Callable[[], T]) -> T:
             cache.set(cache_key, value, settings.CONTENT_CACHE_SECONDS)
         recent_content.put(cache_key, value)
     return value
+
+
+def content_cached_many(kind: str, keys: list, *, build: Callable[[list], dict]) -> dict:
+    """content_cached for several keys at once: {key: value} with one content revision read and one shared-cache
+    read for what the process does not hold; `build(missing keys)` returns {key: value} for the rest."""
+    revision = content_revision()
+    cache_keys = {key: _content_key(revision, kind, (key,)) for key in keys}
+    values = {key: recent_content.get(cache_key) for key, cache_key in cache_keys.items()}
+    missing = [key for key, value in values.items() if value is None]
+    if missing:
+        shared = cache.get_many([cache_keys[key] for key in missing])
+        unbuilt = [key for key in missing if cache_keys[key] not in shared]
+        built = build(unbuilt) if unbuilt else {}
+        if built:
+            cache.set_many({cache_keys[key]: value for key, value in built.items()}, settings.CONTENT_CACHE_SECONDS)
+        for key in missing:
+            values[key] = shared[cache_keys[key]] if key not in built else built[key]
+            recent_content.put(cache_keys[key], values[key])
+    return values
+
+
+def live_requirements() -> QuerySet[LessonPrerequisite]:
+    """Prerequisite links whose required lesson is live. An archived prerequisite is met: nobody gets stuck behind
+    a lesson they can no longer play."""
+    return LessonPrerequisite.objects.filter(
+        requires__archived_at__isnull=True,
+        requires__unit__archived_at__isnull=True,
+        requires__unit__section__archived_at__isnull=True,
+    )
+
+
+COURSE_ORDER = ("unit__section__position", "unit__position", "position", "pk")
+
+
+def _lesson_graphs(course_ids: list[int]) -> dict[int, dict[int, list[int]]]:
+    graphs: dict[int, dict[int, list[int]]] = {course_id: {} for course_id in course_ids}
+    lessons = (
+        Lesson.objects.live()
+        .filter(unit__section__course_id__in=course_ids)
+        .order_by(*COURSE_ORDER)
+        .values_list("pk", "unit__section__course_id")
+    )
+    course_of = {}
+    for lesson_id, course_id in lessons:
+        graphs[course_id][lesson_id] = []
+        course_of[lesson_id] = course_id
+    links = (
+        live_requirements()
+        .filter(lesson__unit__section__course_id__in=course_ids)
+        .order_by("requires_id")
+        .values_list("lesson_id", "requires_id")
+    )
+    for lesson_id, requires_id in links:
+        if lesson_id in course_of:
+            graphs[course_of[lesson_id]][lesson_id].append(requires_id)
+    return graphs
+
+
+def course_lesson_graphs(*, course_ids: list[int]) -> dict[int, dict[int, list[int]]]:
+    """{course id: {lesson id: [live prerequisite ids]}}: each course's live lessons in course order with what they
+    require. Content, the same for every learner: cached per course under the content revision (one query for the
+    revision when cached, two more for the courses that are not)."""
+    return content_cached_many("lesson-graph", list(course_ids), build=_lesson_graphs)
 
 
 def course_lessons(*, course: Course) -> QuerySet[Lesson]:

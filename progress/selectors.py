@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from courses import selectors as course_selectors
 from courses.models import Course, Language, Lesson, LessonPrerequisite, Unit
 from exercises.models import Exercise, ExerciseType, LessonExercise
 from exercises.selectors import lesson_exercises_for_play, options_prefetch
@@ -174,12 +175,7 @@ def session_exercise_to_grade(*, session: LessonSession, exercise_id: int) -> Ex
 
 
 def _live_requirements() -> QuerySet[LessonPrerequisite]:
-    # An archived prerequisite is met: nobody gets stuck behind a lesson they can no longer play.
-    return LessonPrerequisite.objects.filter(
-        requires__archived_at__isnull=True,
-        requires__unit__archived_at__isnull=True,
-        requires__unit__section__archived_at__isnull=True,
-    )
+    return course_selectors.live_requirements()
 
 
 def lesson_is_unlocked(*, user, lesson: Lesson) -> bool:
@@ -190,34 +186,14 @@ def lesson_is_unlocked(*, user, lesson: Lesson) -> bool:
     return not _live_requirements().filter(lesson=lesson).exclude(requires_id__in=completed).exists()
 
 
-COURSE_ORDER = ("unit__section__position", "unit__position", "position", "pk")
-
-
 def lesson_statuses_by_course(*, user, course_ids: list[int], include_archived: bool = False) -> dict[int, dict]:
-    """{course id: {lesson id: status}} of the learner in these courses, in three queries whatever their number
-    and size: each live lesson, in course order, is completed, available (every live prerequisite completed) or
-    locked. With `include_archived`, archived lessons the learner has history in follow, as archived.
+    """{course id: {lesson id: status}} of the learner in these courses, whatever their number and size: each live
+    lesson, in course order, is completed, available (every live prerequisite completed) or locked. The courses'
+    lessons and prerequisites are content (courses.selectors.course_lesson_graphs, cached under the content
+    revision); the learner's progress is one query. With `include_archived`, archived lessons the learner has
+    history in follow, as archived.
     """
-    prerequisites: dict[int, dict[int, list[int]]] = {course_id: {} for course_id in course_ids}
-    lessons = (
-        Lesson.objects.live()
-        .filter(unit__section__course_id__in=course_ids)
-        .order_by(*COURSE_ORDER)
-        .values_list("pk", "unit__section__course_id")
-    )
-    course_of = {}
-    for lesson_id, course_id in lessons:
-        prerequisites[course_id][lesson_id] = []
-        course_of[lesson_id] = course_id
-    links = (
-        _live_requirements()
-        .filter(lesson__unit__section__course_id__in=course_ids)
-        .order_by("requires_id")
-        .values_list("lesson_id", "requires_id")
-    )
-    for lesson_id, requires_id in links:
-        if lesson_id in course_of:
-            prerequisites[course_of[lesson_id]][lesson_id].append(requires_id)
+    prerequisites = course_selectors.course_lesson_graphs(course_ids=course_ids)
     progress: dict[int, dict[int, str]] = {course_id: {} for course_id in course_ids}
     rows = (
         UserLessonProgress.objects.filter(user=user, course_id__in=course_ids)
@@ -248,7 +224,7 @@ def _statuses(prerequisites: dict[int, list[int]], progress: dict[int, str], *, 
 
 
 def lesson_statuses(*, user, course: Course | int, include_archived: bool = False) -> dict[int, str]:
-    """Each live lesson's status for the learner in one course (three queries; see lesson_statuses_by_course)."""
+    """Each live lesson's status for the learner in one course (see lesson_statuses_by_course)."""
     course_id = course.pk if isinstance(course, Course) else course
     return lesson_statuses_by_course(user=user, course_ids=[course_id], include_archived=include_archived)[course_id]
 
@@ -263,7 +239,7 @@ def current_lesson_id(statuses: dict[int, str], course: Course) -> int | None:
 
 def enrollments_progress(*, user, enrollments: list[UserCourse], include_archived: bool = False) -> list[UserCourse]:
     """The enrollments with their lesson statuses and current lesson set (`lesson_statuses`, `current_lesson_id`):
-    three queries for any number of enrollments."""
+    two queries for any number of enrollments when their content is cached (see lesson_statuses_by_course)."""
     by_course = lesson_statuses_by_course(
         user=user, course_ids=[enrollment.course_id for enrollment in enrollments], include_archived=include_archived
     )

@@ -40,10 +40,13 @@ def test_list_and_detail_are_the_learners_own(learner_client, user, django_asser
     for _ in range(3):
         services.user_course_enroll(user=user, course=CourseFactory())
     services.user_course_enroll(user=UserFactory(), course=CourseFactory())
-    # the page and its count; the enrolled courses' lessons, prerequisites and the learner's progress in them
-    with django_assert_num_queries(5):
+    # the page and its count; the content revision, the enrolled courses' lessons and prerequisites (content, then
+    # cached under the revision) and the learner's progress in them
+    with django_assert_num_queries(6):
         body = learner_client.get("/api/v1/enrollments/").json()
     assert body["count"] == 3
+    with django_assert_num_queries(4):
+        assert learner_client.get("/api/v1/enrollments/").json() == body
     theirs = UserCourse.objects.exclude(user=user).get()
     assert learner_client.get(f"/api/v1/enrollments/{theirs.pk}/").status_code == 404
     assert learner_client.delete(f"/api/v1/enrollments/{theirs.pk}/").status_code == 404
@@ -80,9 +83,32 @@ def test_lesson_statuses_in_constant_queries(user, django_assert_num_queries):
         UserLessonProgress.objects.create(
             user=user, lesson=lesson, course=course, status="completed", attempts=1, completions=1
         )
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # the content revision, the lessons, their prerequisites, the progress
         statuses = selectors.lesson_statuses(user=user, course=course)
+    with django_assert_num_queries(2):  # the course's lessons and prerequisites are cached until its content changes
+        assert selectors.lesson_statuses(user=user, course=course) == statuses
     assert [statuses[lesson.pk] for lesson in lessons[:4]] == ["completed", "completed", "available", "locked"]
     assert set(list(statuses.values())[4:]) == {"locked"}
     assert selectors.lesson_is_unlocked(user=user, lesson=lessons[2])
     assert not selectors.lesson_is_unlocked(user=user, lesson=lessons[3])
+
+
+def test_a_change_to_the_courses_lessons_is_seen_on_the_next_request(learner_client, user):
+    # The lessons and prerequisites behind the statuses are cached content: any write of them (here raw SQL, past
+    # every service) shows on the next request.
+    from django.db import connection
+
+    course, (first, second) = course_with_lessons(2, 1, chained=False)
+    enrollment, _ = services.user_course_enroll(user=user, course=course)
+    url = f"/api/v1/enrollments/{enrollment.pk}/"
+    assert learner_client.get(url).json()["lessons"] == {str(first.pk): "available", str(second.pk): "available"}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO courses_lessonprerequisite (lesson_id, requires_id, created_at, updated_at) "
+            "VALUES (%s, %s, %s, %s)",
+            [second.pk, first.pk, timezone.now(), timezone.now()],
+        )
+    assert learner_client.get(url).json()["lessons"] == {str(first.pk): "available", str(second.pk): "locked"}
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE courses_lesson SET archived_at = %s WHERE id = %s", [timezone.now(), first.pk])
+    assert learner_client.get(url).json()["lessons"] == {str(second.pk): "available"}
