@@ -13,11 +13,11 @@ from progress.models import (
     UserExerciseInteraction,
     UserLessonProgress,
 )
-from progress.selectors import completion_percent, enrollment_list
+from progress.selectors import completion_percent, enrollment_list_counted
 
 
 class EnrollmentExportSerializer(serializers.Serializer):
-    """An enrollment from progress.selectors.enrollment_list (its completion counts annotated)."""
+    """An enrollment from progress.selectors.enrollment_list_counted (its completion counts annotated)."""
 
     course = serializers.IntegerField(source="course_id")
     course_title = serializers.CharField(source="course.title")
@@ -96,7 +96,7 @@ class MemoryStateExportSerializer(serializers.Serializer):
 
 SECTIONS = {
     "enrollments": ExportSection(
-        rows=lambda user: enrollment_list(user=user).order_by("enrolled_at", "id"),
+        rows=lambda user: enrollment_list_counted(user=user).order_by("enrolled_at", "id"),
         serializer=EnrollmentExportSerializer,
     ),
     "lesson_progress": ExportSection(

@@ -35,8 +35,14 @@ def _count_subquery(queryset: QuerySet, group: str) -> Coalesce:
 
 
 def enrollment_list(*, user) -> QuerySet[UserCourse]:
-    """The learner's enrollments with their course and completion counts (live_lessons, completed_lessons)
-    annotated: one query for any number of enrollments."""
+    """The learner's enrollments with their course and its languages (one query). Their completion counts and
+    current lesson come from enrollments_progress, which derives them from the lesson statuses it reads anyway."""
+    return UserCourse.objects.filter(user=user).select_related("course__from_language", "course__to_language")
+
+
+def enrollment_list_counted(*, user) -> QuerySet[UserCourse]:
+    """enrollment_list with the completion counts (live_lessons, completed_lessons) annotated in the same query, for
+    readers that need no statuses (the data export)."""
     live_lessons = Lesson.objects.live().filter(unit__section__course_id=OuterRef("course_id"))
     completed = UserLessonProgress.objects.filter(
         user_id=OuterRef("user_id"),
@@ -46,13 +52,9 @@ def enrollment_list(*, user) -> QuerySet[UserCourse]:
         lesson__unit__archived_at__isnull=True,
         lesson__unit__section__archived_at__isnull=True,
     )
-    return (
-        UserCourse.objects.filter(user=user)
-        .select_related("course__from_language", "course__to_language")
-        .annotate(
-            live_lessons=_count_subquery(live_lessons, "unit__section__course_id"),
-            completed_lessons=_count_subquery(completed, "user_id"),
-        )
+    return enrollment_list(user=user).annotate(
+        live_lessons=_count_subquery(live_lessons, "unit__section__course_id"),
+        completed_lessons=_count_subquery(completed, "user_id"),
     )
 
 
@@ -238,14 +240,18 @@ def current_lesson_id(statuses: dict[int, str], course: Course) -> int | None:
 
 
 def enrollments_progress(*, user, enrollments: list[UserCourse], include_archived: bool = False) -> list[UserCourse]:
-    """The enrollments with their lesson statuses and current lesson set (`lesson_statuses`, `current_lesson_id`):
+    """The enrollments with their lesson statuses, current lesson and completion counts set (`lesson_statuses`,
+    `current_lesson_id`, `live_lessons`, `completed_lessons`):
     two queries for any number of enrollments when their content is cached (see lesson_statuses_by_course)."""
     by_course = lesson_statuses_by_course(
         user=user, course_ids=[enrollment.course_id for enrollment in enrollments], include_archived=include_archived
     )
     for enrollment in enrollments:
-        enrollment.lesson_statuses = by_course[enrollment.course_id]
-        enrollment.current_lesson_id = current_lesson_id(enrollment.lesson_statuses, enrollment.course)
+        statuses = enrollment.lesson_statuses = by_course[enrollment.course_id]
+        enrollment.current_lesson_id = current_lesson_id(statuses, enrollment.course)
+        # The same counts as enrollment_list_counted: the statuses cover the live lessons, archived ones aside.
+        enrollment.live_lessons = sum(1 for status in statuses.values() if status != ARCHIVED)
+        enrollment.completed_lessons = sum(1 for status in statuses.values() if status == COMPLETED)
     return enrollments
 
 

@@ -33,8 +33,7 @@ class EnrollmentCourseSerializer(serializers.ModelSerializer):
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):
-    """Reads `live_lessons` and `completed_lessons` (progress.selectors.enrollment_list) and `current_lesson_id`
-    (progress.selectors.enrollments_progress)."""
+    """Reads `live_lessons`, `completed_lessons` and `current_lesson_id` (progress.selectors.enrollments_progress)."""
 
     course = EnrollmentCourseSerializer()
     completion_percent = serializers.SerializerMethodField(
