@@ -314,6 +314,26 @@ def test_me_stats_before_any_lesson(learner_client):
     assert body["streak"]["current"] == 0
 
 
+def test_me_stats_reads_the_stats_and_the_days_row_in_one_query(learner_client, django_assert_num_queries):
+    from gamification.models import UserDailyXP
+
+    user = learner_client.user
+    user.daily_xp_goal = 30
+    user.save(update_fields=["daily_xp_goal"])
+    LearnerStatsFactory(
+        user=user, total_xp=120, current_streak=2, longest_streak=4, last_active_date=dt.date(2026, 1, 4)
+    )
+    UserDailyXP.objects.create(user=user, date=dt.date(2026, 1, 4), xp=12, goal=20)
+    with time_machine.travel(dt.datetime(2026, 1, 4, 10, tzinfo=dt.UTC), tick=False), django_assert_num_queries(1):
+        played = learner_client.get("/api/v1/me/stats/").json()
+    with time_machine.travel(dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC), tick=False), django_assert_num_queries(1):
+        next_day = learner_client.get("/api/v1/me/stats/").json()  # no row for the day yet: the learner's goal
+    assert (played["total_xp"], played["streak"]["current"], played["streak"]["longest"]) == (120, 2, 4)
+    assert played["today"] == {"date": "2026-01-04", "xp": 12, "goal": 20, "goal_met": False}
+    assert next_day["today"] == {"date": "2026-01-05", "xp": 0, "goal": 30, "goal_met": False}
+    assert next_day["streak"]["current"] == 2
+
+
 def test_me_achievements_lists_active_ones_with_progress(learner_client):
     AchievementFactory(code="a", threshold=3)
     AchievementFactory(code="hidden", is_active=False)
