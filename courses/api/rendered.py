@@ -9,6 +9,9 @@ any body is touched.
 `Cache-Control: no-cache` lets a client (or, for the public tree, a shared cache) keep the body but makes it ask
 again before every use, so a content write is seen on the very next request, as the content cache guarantees;
 a max-age would trade that for one round trip, and the 304 already makes that round trip cheap.
+
+The cache kinds are named `*-rendered`: a value of another shape under an older kind's key (a process of the
+previous release during a deploy) is never read as one of these.
 """
 
 from __future__ import annotations

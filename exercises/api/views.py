@@ -87,7 +87,7 @@ class LessonViewSet(
             return content_render(data, visible=course_selectors.lesson_is_visible(lesson))
 
         try:
-            play = course_selectors.content_cached("lesson-play", lesson_id, audio_quality, build=build)
+            play = course_selectors.content_cached("lesson-play-rendered", lesson_id, audio_quality, build=build)
         except Lesson.DoesNotExist:
             raise NotFound("No such lesson.") from None
         if not play.visible and not course_selectors.user_sees_unpublished(request.user):
