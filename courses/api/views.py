@@ -131,7 +131,9 @@ class CourseViewSet(mixins.DestroyModelMixin, CatalogViewSet):
         per content revision and carries an ETag."""
         course_id = object_id(kwargs["pk"])
         try:
-            tree = selectors.content_cached("course-tree-rendered", course_id, build=lambda: course_tree_rendered(course_id))
+            tree = selectors.content_cached(
+                "course-tree-rendered", course_id, build=lambda: course_tree_rendered(course_id)
+            )
         except Course.DoesNotExist:
             raise NotFound("No such course.") from None
         if tree.visible:
