@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean ci bench bench-populate chromium
+.PHONY: run test lint install clean ci bench bench-final bench-servers bench-populate chromium
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,14 @@ bench-populate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The run bench/README.md reports: every phase, 5 rounds, the volume comparisons; on a quiet machine (~20 minutes).
+bench-final: $(STAMP)
+	$(BIN)/python bench/run.py --rounds 5
+
+# The WSGI servers side by side (gunicorn sync, gunicorn gthread, Granian), every phase, 5 rounds (~40 minutes).
+bench-servers: $(STAMP)
+	$(BIN)/python bench/run.py --rounds 5 --servers gunicorn gunicorn-gthread granian --skip-volume
 
 clean:
 	rm -rf $(VENV) .pytest_cache .coverage htmlcov staticfiles

@@ -7,8 +7,35 @@ from bench.run import parse_args
 
 def test_defaults_measure_every_phase_floor_first():
     args = parse_args([])
-    assert args.phases == ["floor", "me", "tree", "tree_big", "lesson", "stats", "answer", "flow"]
+    assert args.phases == [
+        "floor",
+        "me",
+        "tree",
+        "tree_big",
+        "tree_304",
+        "lesson",
+        "stats",
+        "enrollment",
+        "answer",
+        "flow",
+    ]
     assert (args.users, args.duration, args.rounds, args.workers, args.requests) == (12, 15, 3, 3, 300)
+    assert args.servers == ["gunicorn"]
+
+
+def test_servers_compared_side_by_side_are_the_known_ones(capsys):
+    assert parse_args(["--servers", "gunicorn", "granian"]).servers == ["gunicorn", "granian"]
+    with pytest.raises(SystemExit):
+        parse_args(["--servers", "uwsgi"])
+    assert "invalid choice: 'uwsgi'" in capsys.readouterr().err
+
+
+def test_every_phase_has_a_locust_task():
+    from pathlib import Path
+
+    locustfile = (Path(__file__).resolve().parent.parent / "bench" / "locustfile.py").read_text()
+    for phase in parse_args([]).phases:
+        assert f'@tag("{phase}")' in locustfile
 
 
 @pytest.mark.parametrize(
