@@ -114,7 +114,7 @@ SERVERS = {
         "--no-access-log",
     ],
 }
-PRODUCTION_SERVER = "gunicorn"
+PRODUCTION_SERVER = "granian"  # chosen by bench/run.py --servers (bench/README.md); docs/operations.md
 
 
 @contextlib.contextmanager

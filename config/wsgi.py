@@ -1,4 +1,5 @@
-"""WSGI entry point for gunicorn: `gunicorn config.wsgi`."""
+"""WSGI entry point: `granian --interface wsgi config.wsgi:application` in production (docs/operations.md), or
+`gunicorn config.wsgi`."""
 
 import os
 

@@ -20,7 +20,7 @@ def test_defaults_measure_every_phase_floor_first():
         "flow",
     ]
     assert (args.users, args.duration, args.rounds, args.workers, args.requests) == (12, 15, 3, 3, 300)
-    assert args.servers == ["gunicorn"]
+    assert args.servers == ["granian"]  # production's (bench.common.PRODUCTION_SERVER)
 
 
 def test_servers_compared_side_by_side_are_the_known_ones(capsys):
