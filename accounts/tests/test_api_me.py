@@ -5,6 +5,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.test import override_settings
+from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory, app_login, app_reauthenticate
@@ -216,6 +217,11 @@ def test_password_change_through_allauth(api_client):
         HTTP_X_SESSION_TOKEN=token,
     )
     assert response.status_code == 200, response.content
+    # The changer's session goes on under the new token allauth hands back; the old token is refused.
+    renewed = response.json()["meta"]["session_token"]
+    assert renewed != token
+    assert APIClient().get("/api/v1/me/", HTTP_X_SESSION_TOKEN=renewed).json()["email"] == "ana@example.com"
+    assert APIClient().get("/api/v1/me/", HTTP_X_SESSION_TOKEN=token).status_code == 401
     api_client.credentials()
     assert app_login(api_client, "ana@example.com", "An0ther-Long-secret")
 
