@@ -26,6 +26,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.backends import users_cache_forget
 from accounts.services import user_profile_update
 from config.exceptions import NotFound
 from gamification.models import LearnerStats, StreakReminder, UserDailyXP
@@ -118,6 +119,7 @@ def _schedule_batch(*, now: dt.datetime, run: ReminderRun) -> bool:
         StreakReminder.objects.bulk_create(rows, ignore_conflicts=True)
         run.scheduled += len(rows)
         get_user_model().objects.bulk_update(users, ["next_reminder_at"])
+        users_cache_forget(pks=[user.pk for user in users])  # me/ shows the moved reminder on the next request
     return True
 
 

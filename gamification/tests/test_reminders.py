@@ -18,7 +18,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory, token_client
 from audit.models import UserActivityLog
 from gamification import reminders, tasks
 from gamification.models import StreakReminder, UserDailyXP
@@ -217,6 +217,14 @@ def test_due_learners_whose_goal_is_not_met_get_one_email_a_day():
     # behind at 19:30, no_xp_yet, met (no XP that day); later's is at 20:00.
     assert send(EVENING + dt.timedelta(days=1, minutes=45))["sent"] == 3
     assert StreakReminder.objects.filter(status="sent").count() == 6
+
+
+def test_a_signed_in_learner_sees_the_next_reminder_the_run_moved():
+    learner = learner_with_reminder("18:00")
+    client = token_client(learner)
+    assert client.get("/api/v1/me/").json()["next_reminder_at"] == "2026-03-04T18:00:00Z"  # now in the sign-in cache
+    send()
+    assert client.get("/api/v1/me/").json()["next_reminder_at"] == "2026-03-05T18:00:00Z"
 
 
 def test_a_reminder_the_task_could_not_send_that_day_is_not_sent_the_next():
