@@ -42,15 +42,25 @@ def _user_agent(request) -> str:
     return request.META.get("HTTP_USER_AGENT", "")[:512]
 
 
-def activity_record(*, user, action: str, request=None, metadata: dict[str, Any] | None = None) -> UserActivityLog:
-    """Append one learner activity row; call it inside the transaction of the change it records."""
-    return UserActivityLog.objects.create(
+def activity_row(*, user, action: str, request=None, metadata: dict[str, Any] | None = None) -> UserActivityLog:
+    """One learner activity row, unsaved: for a caller that sends it with its other writes (config.sql)."""
+    return UserActivityLog(
         user=user if user is not None and user.pk else None,
         action=action,
         ip=client_ip(request),
         user_agent=_user_agent(request),
         metadata=metadata or {},
     )
+
+
+ACTIVITY_FIELDS = ("user", "action", "ip", "user_agent", "metadata", "created_at")
+
+
+def activity_record(*, user, action: str, request=None, metadata: dict[str, Any] | None = None) -> UserActivityLog:
+    """Append one learner activity row; call it inside the transaction of the change it records."""
+    row = activity_row(user=user, action=action, request=request, metadata=metadata)
+    row.save(force_insert=True)
+    return row
 
 
 def system_audit_record(

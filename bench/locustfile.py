@@ -14,6 +14,7 @@ from locust import FastHttpUser, constant, tag, task
 DATA = json.loads(open(os.environ["BENCH_DATA"], encoding="utf-8").read())  # noqa: SIM115
 LEARNERS = itertools.cycle(zip(DATA["tokens"], DATA["enrollments"], strict=True))  # each with their demo enrollment
 API = "/api/v1"
+BATCH10 = "POST sessions/{id}/answers/batch/ (batch of 10)"
 
 
 class Learner(FastHttpUser):
@@ -108,6 +109,30 @@ class Learner(FastHttpUser):
     def answer(self):
         # A 10-exercise lesson, so answers are most of this phase's requests.
         self.play(DATA["answer_lesson"])
+
+    @tag("batch10")
+    @task
+    def batch10(self):
+        # The same 10-exercise lesson played offline: its 10 answers in one batch, then the completion.
+        lesson_id = DATA["answer_lesson"]
+        answers = DATA["answers"][str(lesson_id)]
+        session = self.post(
+            f"{API}/lessons/{lesson_id}/sessions/", None, "POST lessons/{id}/sessions/ (start)", parse=True
+        )
+        if session is None:
+            return
+        batch = [
+            {
+                "exercise": exercise["id"],
+                "answer": answers[str(exercise["id"])],
+                "time_ms": 2500,
+                "answered_at": session["started_at"],
+                "idempotency_key": f"{session['id']}-{exercise['id']}",
+            }
+            for exercise in session["exercises"]
+        ]
+        self.post(f"{API}/sessions/{session['id']}/answers/batch/", {"answers": batch}, BATCH10)
+        self.post(f"{API}/sessions/{session['id']}/complete/", None, "POST sessions/{id}/complete/ (complete)")
 
     @tag("flow")
     @task

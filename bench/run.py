@@ -6,7 +6,8 @@
 2. Starts the production server (bench.common.PRODUCTION_SERVER; `--servers` compares several side by side:
    gunicorn sync, gunicorn gthread, Granian WSGI) on config.wsgi, DEBUG=0, Redis cache, no throttling.
 3. Runs locust headless from a second process, one phase per scenario (floor, course tree, 200-lesson
-   tree, lesson, stats, answer, whole learner flow), each with the same users and duration, and prints
+   tree, lesson, stats, answer, a batch of 10 offline answers, whole learner flow), each with the same users and
+   duration, and prints
    req/s and p50/p95/p99 per endpoint with each endpoint's throughput as a share of the floor's.
 4. Copies the database, empties UserExerciseInteraction in the copy, serves both at once and times
    stats and the course trees against each (interleaved requests), then prints EXPLAIN (ANALYZE, BUFFERS)
@@ -53,6 +54,11 @@ VENV_BIN = Path(PYTHON).parent
 FLOOR = "GET /health/floor (floor)"
 
 
+BATCH10 = "POST sessions/{id}/answers/batch/ (batch of 10)"
+# Requests that grade several answers: their ratio is answers graded per second ÷ the floor's req/s.
+ANSWERS_PER_REQUEST = {BATCH10: 10}
+
+
 @dataclass(frozen=True)
 class Phase:
     """One locust phase: the tag of its task in bench/locustfile.py, and the issue's target for each request it
@@ -74,8 +80,8 @@ PHASE_TABLE = [
     Phase("stats", "GET me/stats/", {"GET me/stats/ (stats)": 0.60}),
     Phase("enrollment", "GET enrollments/{id}/ (lesson statuses)", {"GET enrollments/{id}/ (enrollment)": 0.60}),
     Phase("answer", "start a 10-exercise lesson, answer all, complete", {"POST sessions/{id}/answers/ (answer)": 0.30}),
-    # Hooks: the offline batch (≥ 1.0 answers graded per second against the floor's requests) and practice start
-    # are added by their own work, as a task tagged "batch" / "practice" and a row here.
+    Phase("batch10", "start the same lesson, its 10 answers in one offline batch, complete", {BATCH10: 1.0}),
+    # Hook: practice start is added by its own work, as a task tagged "practice" and a row here.
     Phase("flow", "tree → lesson → start → answers → complete → stats (no targets: a mix)"),
 ]
 PHASES = {phase.tag: phase for phase in PHASE_TABLE}
@@ -250,7 +256,8 @@ def load_part(urls: dict[str, str], args, data_file: Path, run_dir: Path) -> Non
             for row in results:
                 mixed = sum(1 for r in results if r["phase"] == row["phase"]) > 1
                 row["isolated"] = args.users * 1000 / row["mean"] if row["mean"] else 0
-                row["ratio"] = (row["isolated"] if mixed else row["rps"]) / floor
+                answers = ANSWERS_PER_REQUEST.get(row["name"], 1)
+                row["ratio"] = (row["isolated"] if mixed else row["rps"]) * answers / floor
             rounds[server].append(results)
     for server, server_rounds in rounds.items():
         throughput_table(server, server_rounds, args)
@@ -264,8 +271,10 @@ def throughput_table(server: str, rounds: list[list[dict]], args) -> None:
     out(
         f"{args.users} closed-loop locust users (FastHttpUser, no think time). {args.rounds} rounds; in each round "
         f"every phase runs {args.duration}s, the floor phase first. `ratio` is the endpoint's req/s ÷ the floor's "
-        "req/s of the same round and server; the table gives the median over rounds (and each round's ratio). In "
-        "the phases that mix endpoints (answer: start + 10 answers + complete; flow: the whole learner flow) an "
+        "req/s of the same round and server; the table gives the median over rounds (and each round's ratio); for the "
+        "batch of 10 offline answers it is answers graded per second ÷ the floor's req/s. In the phases that mix "
+        "endpoints (answer: start + 10 answers + complete; batch10: start + one batch of 10 answers + complete; "
+        "flow: the whole learner flow) an "
         "endpoint's own throughput is estimated as users ÷ its mean latency (Little's law: each closed-loop user "
         "always waits on exactly one request) and compared with the floor's. Latencies are medians over rounds of "
         "locust's per-round percentiles. `load` is the 1-minute load average at the start of the phase (other "

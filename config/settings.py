@@ -86,6 +86,12 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The answer's lock-and-read statement is prepared once per connection (gamification/answering.py) and should
+    # be planned once too: a generic plan for prepared statements. Django prepares nothing else (it binds
+    # parameters on the client), so no other query is affected.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the writer lock instead of failing at once; SQLite is the zero-setup demo database.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
@@ -328,6 +334,9 @@ PERFECT_LESSON_BONUS_XP = env.int("PERFECT_LESSON_BONUS_XP", default=5)
 STREAK_FREEZE_MAX = env.int("STREAK_FREEZE_MAX", default=2)
 SESSION_IDLE_ABANDON_SECONDS = env.int("SESSION_IDLE_ABANDON_SECONDS", default=60 * 60)
 IDEMPOTENCY_KEY_TTL_SECONDS = env.int("IDEMPOTENCY_KEY_TTL_SECONDS", default=24 * 60 * 60)
+# Offline play: answers in one batch at most, and how far a client's clock may be off (answered_at's bounds).
+OFFLINE_BATCH_MAX_ANSWERS = env.int("OFFLINE_BATCH_MAX_ANSWERS", default=50)
+OFFLINE_CLOCK_SKEW_SECONDS = env.int("OFFLINE_CLOCK_SKEW_SECONDS", default=60)
 # A freeze is earned on every STREAK_FREEZE_EARN_DAYS-th day of a streak (0: never), up to STREAK_FREEZE_MAX.
 STREAK_FREEZE_EARN_DAYS = env.int("STREAK_FREEZE_EARN_DAYS", default=7)
 STREAK_FREEZE_INITIAL = env.int("STREAK_FREEZE_INITIAL", default=0)

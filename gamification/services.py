@@ -23,9 +23,7 @@ from audit.models import UserActivityLog
 from audit.services import activity_record
 from config.exceptions import DomainError, NotFound
 from courses import selectors as course_selectors
-from exercises import grading
-from exercises.kinds import kind_for
-from exercises.models import ExerciseOption, LessonExercise
+from exercises.models import LessonExercise
 from exercises.selectors import lesson_exercises_for_play
 from gamification import leagues, quests, rules
 from gamification.models import (
@@ -60,38 +58,52 @@ def learner_stats_lock(*, user) -> LearnerStats:
     return stats
 
 
+def hearts_regenerate(*, stats: LearnerStats, now: dt.datetime) -> tuple[rules.Hearts, UserHeartsLog | None]:
+    """Bring regenerated hearts into `stats` (unsaved) and return the current hearts with the log row to write
+    (unsaved), if any heart came back."""
+    hearts = rules.hearts_at(stored=stats.hearts, updated_at=stats.hearts_updated_at, now=now)
+    if not hearts.regenerated:
+        return hearts, None
+    stats.hearts, stats.hearts_updated_at = hearts.count, hearts.anchor
+    row = UserHeartsLog(
+        user_id=stats.user_id,
+        delta=hearts.regenerated,
+        reason=UserHeartsLog.Reason.REGENERATION,
+        balance_after=hearts.count,
+        created_at=now,
+    )
+    return hearts, row
+
+
 def hearts_refresh(*, stats: LearnerStats, now: dt.datetime) -> rules.Hearts:
     """Bring regenerated hearts into the stored count (one log row) and return the current hearts."""
-    hearts = rules.hearts_at(stored=stats.hearts, updated_at=stats.hearts_updated_at, now=now)
-    if hearts.regenerated:
-        stats.hearts, stats.hearts_updated_at = hearts.count, hearts.anchor
-        UserHeartsLog.objects.create(
-            user_id=stats.user_id,
-            delta=hearts.regenerated,
-            reason=UserHeartsLog.Reason.REGENERATION,
-            balance_after=hearts.count,
-            created_at=now,
-        )
+    hearts, row = hearts_regenerate(stats=stats, now=now)
+    if row is not None:
+        row.save(force_insert=True)
     return hearts
 
 
-def hearts_spend(*, stats: LearnerStats, session: LessonSession, now: dt.datetime) -> int:
-    """Take one heart for a wrong answer; returns the hearts lost (0 when none were left)."""
-    hearts_refresh(stats=stats, now=now)
+def hearts_spend(*, stats: LearnerStats, session_id: int, now: dt.datetime) -> list[UserHeartsLog]:
+    """Take one heart for a wrong answer from `stats` (unsaved): the log rows to write (unsaved), regeneration
+    first; no wrong-answer row when no heart was left."""
+    _, regenerated = hearts_regenerate(stats=stats, now=now)
+    rows = [regenerated] if regenerated is not None else []
     if stats.hearts == 0:
-        return 0
+        return rows
     if stats.hearts >= settings.HEARTS_MAX:
         stats.hearts_updated_at = now  # the regeneration clock starts with the first heart lost
     stats.hearts -= 1
-    UserHeartsLog.objects.create(
-        user_id=stats.user_id,
-        delta=-1,
-        reason=UserHeartsLog.Reason.WRONG_ANSWER,
-        balance_after=stats.hearts,
-        session=session,
-        created_at=now,
+    rows.append(
+        UserHeartsLog(
+            user_id=stats.user_id,
+            delta=-1,
+            reason=UserHeartsLog.Reason.WRONG_ANSWER,
+            balance_after=stats.hearts,
+            session_id=session_id,
+            created_at=now,
+        )
     )
-    return 1
+    return rows
 
 
 def current_hearts(stats: LearnerStats, now: dt.datetime) -> rules.Hearts:
@@ -502,7 +514,8 @@ def practice_session_start(
 
 
 class SessionIdle(DomainError):
-    """The session was left idle too long and is over. The refusal undoes the transaction, so the caller
+    """The session was left idle too long and is over. An answer abandons it in its own write statement and
+    refuses once committed (gamification.answering); a completion's refusal undoes its transaction, so its view
     records the abandonment afterwards (progress_services.lesson_sessions_abandon_idle)."""
 
     def __init__(self):
@@ -520,113 +533,6 @@ def _session_for_write(*, user, session_id: int, now: dt.datetime) -> LessonSess
     if session.status != Status.ACTIVE:
         raise DomainError(f"This session is {session.status}.", code="session_finished")
     return session
-
-
-@dataclass
-class AnswerOutcome:
-    session: LessonSession
-    interaction: UserExerciseInteraction
-    exercise_type: str  # its kind's code: the shape of result.correct_answer
-    result: grading.GradeResult
-    hearts: rules.Hearts
-
-    @property
-    def correct_answer(self) -> Any:
-        return self.result.correct_answer
-
-
-def _exercise_to_grade(*, session: LessonSession, exercise_id: int) -> progress_selectors.ExerciseToGrade:
-    exercise = progress_selectors.session_exercise_to_grade(session=session, exercise_id=exercise_id)
-    if exercise is None:
-        what = "session's lesson" if session.kind == LessonSession.Kind.LESSON else "practice session"
-        raise grading.InvalidAnswer({"exercise": f"This exercise is not part of the {what}."})
-    if exercise.answered_right:
-        raise DomainError("This exercise is already answered correctly.", code="exercise_already_answered")
-    return exercise
-
-
-def _options_for_grading(exercise: progress_selectors.ExerciseToGrade) -> list[dict[str, Any]]:
-    if not kind_for(exercise.type_code).uses_options:
-        return []
-    return list(
-        ExerciseOption.objects.filter(exercise_id=exercise.exercise_id)
-        .order_by("position", "pk")
-        .values("id", "text", "is_correct")
-    )
-
-
-def _answer_orthography(exercise: progress_selectors.ExerciseToGrade) -> grading.Orthography:
-    """The orthography of the language the answer is in (one of the session's course languages)."""
-    code = kind_for(exercise.type_code).answer_language(
-        exercise.content, from_language=exercise.from_language.code, to_language=exercise.to_language.code
-    )
-    language = exercise.from_language if code == exercise.from_language.code else exercise.to_language
-    return grading.Orthography.of(language.punctuation_letters)
-
-
-@transaction.atomic
-def lesson_session_answer(
-    *,
-    user,
-    session_id: int,
-    exercise_id: int,
-    answer: Any,
-    time_ms: int | None = None,
-    hints_used: int = 0,
-    request=None,
-    now: dt.datetime | None = None,
-) -> AnswerOutcome:
-    """Grade and record one answer of a lesson or practice session. In a lesson a wrong one costs a heart and the
-    session fails at 0 hearts; practice costs none. The first answer to an exercise in the session is a review of
-    the learner's memory of it (progress.memory), written in the same transaction."""
-    stats = learner_stats_lock(user=user)
-    now = now or timezone.now()  # read after the lock, so the learner's events are in time order
-    session = _session_for_write(user=user, session_id=session_id, now=now)
-    exercise = _exercise_to_grade(session=session, exercise_id=exercise_id)
-    # The answer is checked against the exercise's kind before anything is written (a 400 costs no heart).
-    result = grading.grade(
-        exercise.type_code,
-        exercise.content,
-        exercise.answers,
-        _options_for_grading(exercise),
-        answer,
-        orthography=_answer_orthography(exercise),
-    )
-    hearts_lost = 0
-    if not result.correct and not session.is_practice:
-        hearts_lost = hearts_spend(stats=stats, session=session, now=now)
-        stats.save(update_fields=["hearts", "hearts_updated_at", "updated_at"])
-    interaction = progress_services.interaction_record(
-        session=session,
-        exercise_id=exercise.exercise_id,
-        answer=answer,
-        is_correct=result.correct,
-        feedback=result.feedback,
-        feedback_message=result.message,
-        time_ms=time_ms,
-        hints_used=hints_used,
-        hearts_lost=hearts_lost,
-        now=now,
-    )
-    if exercise.first_in_session:
-        progress_services.memory_review_record(
-            user=user,
-            session=session,
-            exercise=exercise,
-            correct=result.correct,
-            feedback=result.feedback,
-            time_ms=time_ms,
-            now=now,
-        )
-    if not result.correct and not session.is_practice and stats.hearts == 0:
-        progress_services.lesson_session_fail(session=session, now=now, request=request)
-    return AnswerOutcome(
-        session=session,
-        interaction=interaction,
-        exercise_type=exercise.type_code,
-        result=result,
-        hearts=current_hearts(stats, now),
-    )
 
 
 @dataclass

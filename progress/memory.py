@@ -20,6 +20,7 @@ from django.db import connection
 from django.utils.dateparse import parse_datetime
 from fsrs import Card, Rating, Scheduler, State
 
+from config import sql
 from progress.models import MemoryState
 
 WRONG, TYPO, MISSING_ACCENT = "wrong", "typo", "missing_accent"
@@ -171,9 +172,9 @@ ON CONFLICT (user_id, exercise_id) DO UPDATE SET
 """  # noqa: S608 (a model's table name, no input)
 
 
-def memory_state_upsert(*, user_id: int, exercise_id: int, course_id: int, memory: Memory) -> None:
-    """Write the learner's state of the exercise, new or not, in one statement (plain values, so a caller can fold
-    the statement into a larger one)."""
+def memory_state_upsert_statement(*, user_id: int, exercise_id: int, course_id: int, memory: Memory) -> sql.Statement:
+    """The learner's state of the exercise, new or not, as one statement: an answer sends it with its other writes
+    in one (gamification.answering, config.sql)."""
     adapt = connection.ops.adapt_datetimefield_value
     values = [
         user_id,
@@ -190,8 +191,14 @@ def memory_state_upsert(*, user_id: int, exercise_id: int, course_id: int, memor
         memory.last_first_try_correct,
         memory.retention,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(MEMORY_UPSERT, values)
+    return sql.Statement(MEMORY_UPSERT, values)
+
+
+def memory_state_upsert(*, user_id: int, exercise_id: int, course_id: int, memory: Memory) -> None:
+    """Write the learner's state of the exercise, new or not, in one statement."""
+    sql.statements_run(
+        [memory_state_upsert_statement(user_id=user_id, exercise_id=exercise_id, course_id=course_id, memory=memory)]
+    )
 
 
 def memory_review(

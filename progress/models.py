@@ -192,7 +192,10 @@ class UserExerciseInteraction(models.Model):
     feedback_message = models.CharField(max_length=2000, blank=True)
     time_ms = models.PositiveIntegerField(null=True, blank=True)
     hints_used = models.PositiveSmallIntegerField(default=0)
+    # When the server recorded it: the learner's events are in this order (hearts, scores, history).
     created_at = models.DateTimeField(default=timezone.now)
+    # An answer played offline: when the client says it was given (docs/api.md "Offline play"); null online.
+    answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

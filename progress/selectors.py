@@ -124,43 +124,39 @@ class ExerciseToGrade:
     memory: Memory | None = None  # the learner's memory state of the exercise before this answer
 
 
-def session_exercise_to_grade(*, session: LessonSession, exercise_id: int) -> ExerciseToGrade | None:
-    """What grading an answer needs, in one statement; None when the exercise is not one of the session's (its
-    lesson's, or its practice items).
+def exercise_to_grade_sql(*, session: str, course: str, lesson: str, user: str, exercise: str) -> str:
+    """The SELECT that reads what grading one answer needs: the columns `exercise_to_grade_from_row` decodes; no
+    row when the exercise is not one of the session's (its lesson's, or its practice items).
 
-    Plain SQL because every answer runs it: the ORM version (a join, an EXISTS and three models) spent
-    1.5 ms building and loading against 0.3 ms for this (bench/README.md). The course's two languages
-    come along (their codes and punctuation letters), so grading needs no other query, and so do the learner's
-    memory state of the exercise and whether it was answered in the session before (the review it makes).
+    Its arguments are SQL expressions: `%s` for the selector below, or the columns of the answer's lock-and-read
+    statement, which embeds it for each exercise it grades (gamification.answering). One query text, two callers.
+    The course's two languages come along (their codes and punctuation letters), so grading needs no other query,
+    and so do the learner's memory state of the exercise and whether it was answered in the session before (the
+    review it makes).
     """
     quote = connection.ops.quote_name
-    exercise, exercise_type = quote(Exercise._meta.db_table), quote(ExerciseType._meta.db_table)
-    interaction = quote(UserExerciseInteraction._meta.db_table)
-    course, language = quote(Course._meta.db_table), quote(Language._meta.db_table)
-    memory = quote(MemoryState._meta.db_table)
-    if session.kind == LessonSession.Kind.LESSON:
-        link, owner = quote(LessonExercise._meta.db_table), "l.lesson_id"
-        owner_id = session.lesson_id
-    else:
-        link, owner = quote(PracticeSessionItem._meta.db_table), "l.session_id"
-        owner_id = session.pk
+    exercise_table, exercise_type = quote(Exercise._meta.db_table), quote(ExerciseType._meta.db_table)
+    link, items = quote(LessonExercise._meta.db_table), quote(PracticeSessionItem._meta.db_table)
+    interaction, memory = quote(UserExerciseInteraction._meta.db_table), quote(MemoryState._meta.db_table)
+    course_table, language = quote(Course._meta.db_table), quote(Language._meta.db_table)
     memory_columns = ", ".join(f"m.{name}" for name in MEMORY_COLUMNS)
-    sql = (
+    return (
         f"SELECT t.code, e.content, e.answers, EXISTS (SELECT 1 FROM {interaction} i "  # noqa: S608
-        "WHERE i.session_id = %s AND i.exercise_id = e.id AND i.is_correct), "
-        f"NOT EXISTS (SELECT 1 FROM {interaction} i WHERE i.session_id = %s AND i.exercise_id = e.id), "
+        f"WHERE i.session_id = {session} AND i.exercise_id = e.id AND i.is_correct), "
+        f"NOT EXISTS (SELECT 1 FROM {interaction} i WHERE i.session_id = {session} AND i.exercise_id = e.id), "
         f"lf.code, lf.punctuation_letters, lt.code, lt.punctuation_letters, {memory_columns} "
-        f"FROM {exercise} e JOIN {exercise_type} t ON t.id = e.type_id JOIN {link} l ON l.exercise_id = e.id "
-        f"JOIN {course} c ON c.id = %s JOIN {language} lf ON lf.id = c.from_language_id "
+        f"FROM {exercise_table} e JOIN {exercise_type} t ON t.id = e.type_id "
+        f"JOIN {course_table} c ON c.id = {course} JOIN {language} lf ON lf.id = c.from_language_id "
         f"JOIN {language} lt ON lt.id = c.to_language_id "
-        f"LEFT JOIN {memory} m ON m.user_id = %s AND m.exercise_id = e.id "
-        f"WHERE e.id = %s AND {owner} = %s"
+        f"LEFT JOIN {memory} m ON m.user_id = {user} AND m.exercise_id = e.id "
+        f"WHERE e.id = {exercise} AND (EXISTS (SELECT 1 FROM {link} l WHERE l.exercise_id = e.id "
+        f"AND l.lesson_id = {lesson}) OR EXISTS (SELECT 1 FROM {items} p WHERE p.exercise_id = e.id "
+        f"AND p.session_id = {session}))"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [session.pk, session.pk, session.course_id, session.user_id, exercise_id, owner_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
+
+
+def exercise_to_grade_from_row(exercise_id: int, row: tuple) -> ExerciseToGrade:
+    """An ExerciseToGrade from the columns of `exercise_to_grade_sql`, as the database driver returned them."""
     type_code, content, answers, answered_right, first, from_code, from_letters, to_code, to_letters = row[:9]
     json_value = Exercise._meta.get_field("content").from_db_value  # the backend's own JSON decoding
     return ExerciseToGrade(
@@ -174,6 +170,21 @@ def session_exercise_to_grade(*, session: LessonSession, exercise_id: int) -> Ex
         first_in_session=bool(first),
         memory=memory_from_row(row[9:]),
     )
+
+
+def session_exercise_to_grade(*, session: LessonSession, exercise_id: int) -> ExerciseToGrade | None:
+    """What grading an answer needs, in one statement (`exercise_to_grade_sql`); None when the exercise is not one
+    of the session's.
+
+    Plain SQL because every answer runs it: the ORM version (a join, an EXISTS and three models) spent
+    1.5 ms building and loading against 0.3 ms for this (bench/README.md).
+    """
+    sql = exercise_to_grade_sql(session="%s", course="%s", lesson="%s", user="%s", exercise="%s")
+    params = [session.pk, session.pk, session.course_id, session.user_id, exercise_id, session.lesson_id, session.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else exercise_to_grade_from_row(exercise_id, row)
 
 
 def _live_requirements() -> QuerySet[LessonPrerequisite]:

@@ -8,7 +8,6 @@ their own transaction, holding the learner's row lock.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from audit.models import UserActivityLog
 from audit.services import activity_record
+from config import sql
 from courses.models import Course, Lesson
 from progress import memory, selectors
 from progress.models import (
@@ -132,64 +132,59 @@ def practice_session_create(
     return session
 
 
-@transaction.atomic(savepoint=False)
-def interaction_record(
-    *,
-    session: LessonSession,
-    exercise_id: int,
-    answer: Any,
-    is_correct: bool,
-    feedback: str,
-    feedback_message: str,
-    time_ms: int | None,
-    hints_used: int,
-    hearts_lost: int,
-    now: dt.datetime,
-) -> UserExerciseInteraction:
-    """Append one answer and move the session's counters with it."""
-    interaction = UserExerciseInteraction.objects.create(
-        user_id=session.user_id,
-        session=session,
-        exercise_id=exercise_id,
-        answer=answer,
-        is_correct=is_correct,
-        feedback=feedback,
-        feedback_message=feedback_message[:2000],
-        time_ms=time_ms,
-        hints_used=hints_used,
-        created_at=now,
+INTERACTION_FIELDS = (
+    "id",
+    "user",
+    "session",
+    "exercise",
+    "answer",
+    "is_correct",
+    "feedback",
+    "feedback_message",
+    "time_ms",
+    "hints_used",
+    "created_at",
+    "answered_at",
+)
+
+
+def session_time_spent(session: LessonSession, now: dt.datetime) -> int:
+    """Seconds from the session's start to `now`: what its end adds to the lesson's time spent."""
+    return max(0, int((now - session.started_at).total_seconds()))
+
+
+def answers_record_statements(
+    *, session: LessonSession, interactions: list[UserExerciseInteraction], failed: bool, now: dt.datetime
+) -> list[sql.Statement]:
+    """The writes of answers given in a session (gamification.answering sends them with its own, in one statement):
+    the interactions (ids already allocated), and the session as the answers left it (`session` carries its new
+    counters and status, under its row lock). A session they failed adds its time to the lesson's progress."""
+    statements = []
+    if interactions:
+        statements.append(sql.insert(interactions, INTERACTION_FIELDS))
+    statements.append(
+        sql.update(
+            LessonSession,
+            where={"id": session.pk},
+            values={
+                "status": session.status,
+                "finished_at": session.finished_at,
+                "last_activity_at": session.last_activity_at,
+                "mistakes": session.mistakes,
+                "hearts_lost": session.hearts_lost,
+            },
+        )
     )
-    changes: dict[str, Any] = {"last_activity_at": now}
-    if not is_correct:
-        changes.update(mistakes=F("mistakes") + 1, hearts_lost=F("hearts_lost") + hearts_lost)
-    LessonSession.objects.filter(pk=session.pk).update(**changes)
-    session.last_activity_at = now
-    if not is_correct:
-        session.mistakes += 1
-        session.hearts_lost += hearts_lost
-    return interaction
-
-
-@transaction.atomic(savepoint=False)
-def lesson_session_fail(*, session: LessonSession, now: dt.datetime, request=None) -> LessonSession:
-    """The learner ran out of hearts: the attempt ends without XP."""
-    session.status, session.finished_at = Status.FAILED, now
-    session.save(update_fields=["status", "finished_at"])
-    _add_time_spent(session, now)
-    activity_record(
-        user=session.user,
-        action=UserActivityLog.Action.LESSON_FAIL,
-        request=request,
-        metadata={"lesson": session.lesson_id, "session": session.pk, "mistakes": session.mistakes},
-    )
-    return session
-
-
-def _add_time_spent(session: LessonSession, now: dt.datetime) -> None:
-    seconds = max(0, int((now - session.started_at).total_seconds()))
-    UserLessonProgress.objects.filter(user_id=session.user_id, lesson_id=session.lesson_id).update(
-        time_spent_seconds=F("time_spent_seconds") + seconds
-    )
+    if failed:
+        statements.append(
+            sql.update(
+                UserLessonProgress,
+                where={"user": session.user_id, "lesson": session.lesson_id},
+                values={},
+                add={"time_spent_seconds": session_time_spent(session, now)},
+            )
+        )
+    return statements
 
 
 def _course_completed_before(session: LessonSession) -> bool:
@@ -227,7 +222,7 @@ def lesson_session_complete_record(
     progress.best_score = score if progress.best_score is None else max(progress.best_score, score)
     progress.first_completed_at = progress.first_completed_at or now
     progress.last_completed_at = now
-    progress.time_spent_seconds += max(0, int((now - session.started_at).total_seconds()))
+    progress.time_spent_seconds += session_time_spent(session, now)
     progress.save()
 
     completed = len(selectors.completed_lesson_ids(user=session.user, course=session.course_id))
@@ -265,7 +260,7 @@ def lesson_session_complete_record(
     return enrollment, first_completion, course_completed
 
 
-def memory_review_record(
+def memory_review_statement(
     *,
     user,
     session: LessonSession,
@@ -274,9 +269,9 @@ def memory_review_record(
     feedback: str,
     time_ms: int | None,
     now: dt.datetime,
-) -> memory.Memory:
-    """The review a first answer in a session makes: the learner's new memory state of the exercise, written in one
-    statement (the answer path's transaction, under the learner's row lock)."""
+) -> sql.Statement:
+    """The review a first answer in a session makes: the learner's new memory state of the exercise, as one upsert
+    (gamification.answering sends it with the answer's other writes, under the learner's row lock)."""
     state = memory.memory_review(
         previous=exercise.memory,
         exercise_id=exercise.exercise_id,
@@ -287,10 +282,9 @@ def memory_review_record(
         at=now,
         retention=memory.learner_retention(user),
     )
-    memory.memory_state_upsert(
+    return memory.memory_state_upsert_statement(
         user_id=user.pk, exercise_id=exercise.exercise_id, course_id=session.course_id, memory=state
     )
-    return state
 
 
 @transaction.atomic(savepoint=False)

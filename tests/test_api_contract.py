@@ -321,6 +321,30 @@ def test_a_session_played_through_matches_the_schema_and_names_its_two_xp_number
     assert "xp_awarded" not in body["session"]
 
 
+def test_an_offline_batch_matches_the_schema_in_each_of_its_answers_fates(learner):
+    lesson = first_lessons(learner.course, 1)[0]
+    session = learner.post(f"/api/v1/lessons/{lesson.pk}/sessions/").json()
+    first, second = session["exercises"][0]["id"], session["exercises"][1]["id"]
+    now = timezone.now().isoformat()
+
+    def item(exercise, answer, key):
+        return {"exercise": exercise, "answer": answer, "answered_at": now, "idempotency_key": key}
+
+    path = f"/api/v1/sessions/{session['id']}/answers/batch/"
+    answers = [item(first, right(first), "c-1"), item(first, right(first), "c-2"), item(second, right(second), "c-3")]
+    body = assert_conforms(learner.post(path, {"answers": answers}, format="json"), "post", path)
+    assert [(r["status"], r["code"]) for r in body["results"]] == [
+        ("recorded", None),
+        ("refused", "exercise_already_answered"),
+        ("recorded", None),
+    ]
+    again = assert_conforms(learner.post(path, {"answers": answers[:1]}, format="json"), "post", path)
+    assert again["results"][0]["status"] == "replayed"
+    third = session["exercises"][2]["id"]
+    bad = learner.post(path, {"answers": [item(third, {"nope": 1}, "c-4")]}, format="json")
+    assert list(assert_conforms(bad, "post", path)) == ["answers[0].answer.nope"]
+
+
 TYPED = ("type", "$ref", "oneOf", "anyOf", "allOf", "enum")
 
 

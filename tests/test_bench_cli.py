@@ -17,6 +17,7 @@ def test_defaults_measure_every_phase_floor_first():
         "stats",
         "enrollment",
         "answer",
+        "batch10",
         "flow",
     ]
     assert (args.users, args.duration, args.rounds, args.workers, args.requests) == (12, 15, 3, 3, 300)

@@ -204,16 +204,16 @@ class StructuredPromptSerializer(ShapeSerializer):
 
 
 def flat_errors(errors: Any, path: str) -> Errors:
-    """DRF's nested errors as {path: messages}: answer.pairs[1] → ["..."]."""
+    """DRF's nested errors as {path: messages}: answer.pairs[1] → ["..."]; `path` "": a whole body's errors."""
     if isinstance(errors, dict):
         flat: Errors = {}
         for key, value in errors.items():
             if key == "non_field_errors":
-                sub = path
+                sub = path or key
             elif isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
                 sub = f"{path}[{key}]"
             else:
-                sub = f"{path}.{key}"
+                sub = f"{path}.{key}" if path else key
             for inner, messages in flat_errors(value, sub).items():
                 flat.setdefault(inner, []).extend(messages)
         return flat

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from exercises.api.serializers import AnswerField, GradeFeedbackSerializer, PlayExerciseSerializer, RevealField
 from gamification.api.engagement_serializers import QuestSerializer
+from gamification.idempotency import MAX_KEY_LENGTH
 from gamification.models import Achievement
 from progress.models import PRACTICE_KINDS, LessonSession
 
@@ -59,6 +60,42 @@ class AnswerInputSerializer(serializers.Serializer):
             raise serializers.ValidationError(f"The answer is longer than {MAX_ANSWER_BYTES} characters.")
         if "\\u0000" in encoded:
             raise serializers.ValidationError("The answer contains a NUL character.")
+        return value
+
+
+def idempotency_key_validate(key: str) -> str:
+    """The rule of an Idempotency-Key, header or batch item: 1 to MAX_KEY_LENGTH printable characters."""
+    if not key.strip() or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise serializers.ValidationError(f"Send 1 to {MAX_KEY_LENGTH} printable characters.")
+    return key
+
+
+class OfflineAnswerInputSerializer(AnswerInputSerializer):
+    """One answer played offline: the online answer's body, the client's time and the answer's own key."""
+
+    answered_at = serializers.DateTimeField(
+        help_text="When the learner answered, by the client's clock: not after now nor before the session's start "
+        "(OFFLINE_CLOCK_SKEW_SECONDS either way). Recorded; the answer counts at the sync's time."
+    )
+    idempotency_key = serializers.CharField(
+        trim_whitespace=False,
+        allow_blank=True,
+        help_text="The answer's Idempotency-Key (1 to 255 printable characters), the key space of the online "
+        "header: an answer already recorded under it, online or by an earlier batch, replays its result.",
+    )
+
+    def validate_idempotency_key(self, value):
+        return idempotency_key_validate(value)
+
+
+class AnswerBatchInputSerializer(serializers.Serializer):
+    answers = OfflineAnswerInputSerializer(
+        many=True, allow_empty=False, help_text="In the order they were given; 1 to OFFLINE_BATCH_MAX_ANSWERS (50)."
+    )
+
+    def validate_answers(self, value):
+        if len(value) > settings.OFFLINE_BATCH_MAX_ANSWERS:
+            raise serializers.ValidationError(f"Send at most {settings.OFFLINE_BATCH_MAX_ANSWERS} answers at once.")
         return value
 
 
@@ -156,7 +193,7 @@ class SessionDetailSerializer(LessonSessionSerializer):
 
 
 class AnswerResultSerializer(serializers.Serializer):
-    """gamification.services.AnswerOutcome."""
+    """gamification.answering.AnswerOutcome."""
 
     interaction = serializers.IntegerField(source="interaction.pk", help_text="The recorded answer's id.")
     exercise = serializers.IntegerField(source="interaction.exercise_id")
@@ -167,6 +204,58 @@ class AnswerResultSerializer(serializers.Serializer):
     hearts_remaining = serializers.IntegerField(source="hearts.count")
     session_status = serializers.ChoiceField(source="session.status", choices=LessonSession.Status.choices)
     session = LessonSessionSerializer()
+
+
+@extend_schema_field(AnswerResultSerializer(allow_null=True))
+class StoredAnswerResultField(serializers.Field):
+    """An answer's result body as sent (recorded now, or stored under its key and replayed); null when refused."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, body):
+        return body
+
+
+BATCH_REFUSAL_CODES = ["session_finished", "exercise_already_answered", "idempotency_key_reused"]
+
+
+class AnswerBatchItemResultSerializer(serializers.Serializer):
+    """gamification.answering.AnswerReply of one offline answer."""
+
+    idempotency_key = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=["recorded", "replayed", "refused"],
+        help_text="recorded: graded and recorded now; replayed: already recorded under its key (online or by an "
+        "earlier batch), its stored result; refused: not recorded (`code` says why).",
+    )
+    accepted = serializers.SerializerMethodField(help_text="Recorded, now or before (status recorded or replayed).")
+    result = StoredAnswerResultField(source="body")
+    code = serializers.SerializerMethodField(help_text="Why a refused answer was not recorded; null otherwise.")
+    detail = serializers.SerializerMethodField(help_text="The refusal's message; null otherwise.")
+
+    def get_accepted(self, reply) -> bool:
+        return reply.error is None
+
+    @extend_schema_field(serializers.ChoiceField(choices=BATCH_REFUSAL_CODES, allow_null=True))
+    def get_code(self, reply):
+        return reply.error.code if reply.error is not None else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_detail(self, reply):
+        return reply.error.message if reply.error is not None else None
+
+
+class AnswerBatchResultSerializer(serializers.Serializer):
+    """gamification.answering.AnswersApplied: each answer's fate, in the order sent, and where things stand."""
+
+    results = AnswerBatchItemResultSerializer(source="replies", many=True)
+    accepted = serializers.SerializerMethodField(help_text="How many answers are recorded (now or before).")
+    session = LessonSessionSerializer()
+    hearts = HeartsSerializer()
+
+    def get_accepted(self, applied) -> int:
+        return sum(1 for reply in applied.replies if reply.error is None)
 
 
 class CompletionXpSerializer(serializers.Serializer):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -10,8 +11,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.openapi import errors
-from gamification import selectors, services
+from exercises.kinds.base import flat_errors
+from gamification import answering, selectors, services
 from gamification.api.session_serializers import (
+    AnswerBatchInputSerializer,
+    AnswerBatchResultSerializer,
     AnswerInputSerializer,
     AnswerResultSerializer,
     CompletionSerializer,
@@ -23,8 +27,9 @@ from gamification.api.session_serializers import (
     SessionStartSerializer,
     XpHistoryQuerySerializer,
     XpHistorySerializer,
+    idempotency_key_validate,
 )
-from gamification.idempotency import MAX_KEY_LENGTH, idempotent_call, request_fingerprint
+from gamification.idempotency import idempotent_call, request_fingerprint
 from progress import selectors as progress_selectors
 from progress import services as progress_services
 from progress.models import LessonSession
@@ -32,13 +37,17 @@ from progress.models import LessonSession
 
 def _idempotency_key(request) -> str | None:
     key = request.headers.get("Idempotency-Key")
-    if key is not None and (not key.strip() or len(key) > MAX_KEY_LENGTH or not key.isprintable()):
-        raise ValidationError({"Idempotency-Key": [f"Send 1 to {MAX_KEY_LENGTH} printable characters."]})
+    if key is not None:
+        try:
+            idempotency_key_validate(key)
+        except ValidationError as error:
+            raise ValidationError({"Idempotency-Key": error.detail}) from None
     return key
 
 
 def _idempotent_response(request, produce) -> Response:
-    """`produce()` under the request's Idempotency-Key; an idle session found on the way ends up abandoned."""
+    """`produce()` under the request's Idempotency-Key (a completion); an idle session found on the way ends up
+    abandoned."""
     try:
         status_code, body, replayed = idempotent_call(
             user=request.user,
@@ -168,20 +177,59 @@ class LessonSessionAnswerView(APIView):
         a 400 that costs nothing."""
         data = AnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        key = _idempotency_key(request)
+        reply = answering.lesson_session_answer(
+            user=request.user,
+            session_id=pk,
+            exercise_id=data.validated_data["exercise"],
+            answer=data.validated_data["answer"],
+            time_ms=data.validated_data.get("time_ms"),
+            hints_used=data.validated_data["hints_used"],
+            idempotency_key=key,
+            fingerprint=request_fingerprint(method=request.method, path=request.path, body=request.data) if key else "",
+            respond=lambda outcomes: AnswerResultSerializer(outcomes, many=True).data,
+            request=request,
+        )
+        response = Response(reply.body, status=status.HTTP_200_OK)
+        if reply.status == answering.REPLAYED:
+            response["Idempotent-Replayed"] = "true"
+        return response
 
-        def produce():
-            outcome = services.lesson_session_answer(
-                user=request.user,
-                session_id=pk,
-                exercise_id=data.validated_data["exercise"],
-                answer=data.validated_data["answer"],
-                time_ms=data.validated_data.get("time_ms"),
-                hints_used=data.validated_data["hints_used"],
-                request=request,
+
+class LessonSessionAnswerBatchView(APIView):
+    @extend_schema(request=AnswerBatchInputSerializer, responses={200: AnswerBatchResultSerializer, **errors(400)})
+    def post(self, request, pk: int):
+        """Offline play: the answers of a session played without a connection, in the order given, graded as if
+        sent one by one now (hearts included) under one lock. Each answer's idempotency_key is its Idempotency-Key:
+        one recorded before (online or by an earlier batch) replays its result. Answers after the session ended,
+        or refused for another reason, are listed with their code; a wrong shape refuses the batch (400)."""
+        data = AnswerBatchInputSerializer(data=request.data)
+        if not data.is_valid():
+            raise ValidationError(flat_errors(data.errors, "")) from None
+        # Each answer is the online request it stands for: same path, same body, so the same fingerprint.
+        online_path = reverse(f"{request.resolver_match.namespace}:lesson-session-answer", kwargs={"pk": pk})
+        items = []
+        for sent, answer in zip(request.data["answers"], data.validated_data["answers"], strict=True):
+            body = {name: value for name, value in sent.items() if name not in ("answered_at", "idempotency_key")}
+            items.append(
+                answering.AnswerInput(
+                    exercise_id=answer["exercise"],
+                    answer=answer["answer"],
+                    time_ms=answer.get("time_ms"),
+                    hints_used=answer["hints_used"],
+                    answered_at=answer["answered_at"],
+                    idempotency_key=answer["idempotency_key"],
+                    fingerprint=request_fingerprint(method="POST", path=online_path, body=body),
+                )
             )
-            return status.HTTP_200_OK, AnswerResultSerializer(outcome).data
-
-        return _idempotent_response(request, produce)
+        applied = answering.lesson_session_answers_sync(
+            user=request.user,
+            session_id=pk,
+            items=items,
+            respond=lambda outcomes: AnswerResultSerializer(outcomes, many=True).data,
+            request=request,
+        )
+        return Response(AnswerBatchResultSerializer(applied).data)
 
 
 class LessonSessionCompleteView(APIView):

@@ -13,6 +13,11 @@ urlpatterns: list = [
     path("sessions/<int:pk>/", session_views.LessonSessionDetailView.as_view(), name="lesson-session-detail"),
     path("sessions/<int:pk>/answers/", session_views.LessonSessionAnswerView.as_view(), name="lesson-session-answer"),
     path(
+        "sessions/<int:pk>/answers/batch/",
+        session_views.LessonSessionAnswerBatchView.as_view(),
+        name="lesson-session-answer-batch",
+    ),
+    path(
         "sessions/<int:pk>/complete/", session_views.LessonSessionCompleteView.as_view(), name="lesson-session-complete"
     ),
     path("me/stats/", session_views.MeStatsView.as_view(), name="me-stats"),

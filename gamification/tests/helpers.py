@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from exercises.tests.factories import RIGHT, WRONG
-from gamification import services
+from gamification import answering, services
 from progress.services import user_course_enroll
 
 
@@ -16,11 +16,11 @@ def play_lesson(user, lesson, *, wrong: int = 0, now=None):
     start = services.lesson_session_start(user=user, lesson_id=lesson.pk, now=now)
     exercise_ids = [link.exercise_id for link in start.exercises]
     for _ in range(wrong):
-        services.lesson_session_answer(
+        answering.lesson_session_answer(
             user=user, session_id=start.session.pk, exercise_id=exercise_ids[0], answer=WRONG, now=now
         )
     for exercise_id in exercise_ids:
-        services.lesson_session_answer(
+        answering.lesson_session_answer(
             user=user, session_id=start.session.pk, exercise_id=exercise_id, answer=RIGHT, now=now
         )
     return services.lesson_session_complete(user=user, session_id=start.session.pk, now=now)

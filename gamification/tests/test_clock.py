@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from accounts.tests.factories import UserFactory
 from exercises.tests.factories import WRONG, lesson_with_exercises
-from gamification import selectors, services
+from gamification import answering, selectors, services
 from gamification.models import LearnerStats, UserDailyXP, UserHeartsLog
 from gamification.tests.helpers import enroll, play_lesson
 
@@ -100,7 +100,7 @@ def test_hearts_regenerate_at_four_hours_not_before_and_cap_at_five(lesson):
     start = services.lesson_session_start(user=user, lesson_id=lesson.pk, now=t0)
     exercise = start.exercises[0].exercise_id
     for _ in range(2):
-        services.lesson_session_answer(
+        answering.lesson_session_answer(
             user=user, session_id=start.session.pk, exercise_id=exercise, answer=WRONG, now=t0
         )
 
@@ -123,7 +123,7 @@ def test_hearts_regenerate_at_four_hours_not_before_and_cap_at_five(lesson):
     # log row and keeps the half period.
     later = t0 + dt.timedelta(hours=4, minutes=30)
     again = services.lesson_session_start(user=user, lesson_id=lesson.pk, now=later)
-    services.lesson_session_answer(
+    answering.lesson_session_answer(
         user=user, session_id=again.session.pk, exercise_id=exercise, answer=WRONG, now=later
     )
     start.session.refresh_from_db()

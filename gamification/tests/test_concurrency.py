@@ -217,6 +217,47 @@ def test_a_course_enrolled_in_many_times_at_once_has_one_enrollment():
     assert UserActivityLog.objects.filter(user=user, action="enroll").count() == 1
 
 
+def test_an_offline_batch_and_online_answers_of_one_learner_at_once_record_each_answer_once():
+    user, start = learner_in_started_lesson(10)
+    url = f"/api/v1/sessions/{start.session.pk}/answers/"
+    exercises = [link.exercise_id for link in start.exercises]
+    answered_at = start.session.started_at.isoformat()
+    items = [
+        {"exercise": exercise, "answer": WRONG if index < 3 else RIGHT, "time_ms": 900, "idempotency_key": f"k-{index}"}
+        for index, exercise in enumerate(exercises)
+    ]
+
+    def send(index):
+        client = client_for(user)
+        if index == 0:  # the batch of the whole session, played offline
+            batch = [{**item, "answered_at": answered_at} for item in items]
+            response = client.post(url + "batch/", {"answers": batch})
+            return response.status_code, {r["idempotency_key"]: r["result"] for r in response.json()["results"]}
+        if index == len(items) + 1:  # one more wrong answer, under its own key
+            body = {"exercise": exercises[0], "answer": WRONG}
+            return client.post(url, body, HTTP_IDEMPOTENCY_KEY="extra").status_code, {}
+        item = items[index - 1]  # the same answer sent online too, under the same key
+        body = {name: value for name, value in item.items() if name != "idempotency_key"}
+        response = client.post(url, body, HTTP_IDEMPOTENCY_KEY=item["idempotency_key"])
+        return response.status_code, {item["idempotency_key"]: response.json()}
+
+    results = run_in_threads(send, len(items) + 2)
+    assert {status for status, _ in results} == {200}
+    batch = results[0][1]
+    assert all(batch[key] == online[key] for _, online in results[1:] for key in online)
+    assert UserExerciseInteraction.objects.filter(user=user).count() == 11
+    assert UserExerciseInteraction.objects.filter(user=user, is_correct=False).count() == 4
+    assert LearnerStats.objects.get(user=user).hearts == 1
+    assert list(UserHeartsLog.objects.filter(user=user).order_by("id").values_list("balance_after", flat=True)) == [
+        4,
+        3,
+        2,
+        1,
+    ]
+    session = LessonSession.objects.get(pk=start.session.pk)
+    assert (session.status, session.mistakes, session.hearts_lost) == ("active", 4, 4)
+
+
 def test_twenty_concurrent_answers_leave_memory_states_equal_to_a_replay_of_the_answer_log():
     """20 answers at once over 10 exercises (two each, some wrong): one review per exercise, the first recorded."""
     from progress.memory import LoggedAnswer, memory_from_model, memory_replay

@@ -335,3 +335,30 @@ def test_the_admin_shows_memory_states_read_only(history, admin_client):
     assert admin_client.get(f"{base}{state.pk}/change/").status_code == 200
     assert admin_client.get(f"{base}add/").status_code == 403
     assert admin_client.post(f"{base}{state.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_a_practice_played_offline_costs_no_heart_and_reviews_each_exercise_once(history):
+    client, user = history["client"], history["user"]
+    day = days(10)
+    with time_machine.travel(day, tick=False):
+        session = practice(client, history["course"], size=5).json()
+        hearts = session["hearts"]["count"]
+        ids = [item["id"] for item in session["exercises"]]
+        played = [(ids[0], WRONG), (ids[0], RIGHT), *[(exercise, RIGHT) for exercise in ids[1:]]]
+        answers = [
+            {"exercise": e, "answer": a, "time_ms": SLOW, "answered_at": day.isoformat(), "idempotency_key": f"p-{n}"}
+            for n, (e, a) in enumerate(played)
+        ]
+        response = client.post(f"/api/v1/sessions/{session['id']}/answers/batch/", {"answers": answers}, format="json")
+    assert response.status_code == 200
+    body = response.json()
+    assert [result["status"] for result in body["results"]] == ["recorded"] * len(played)
+    assert body["results"][0]["result"]["hearts_remaining"] == hearts
+    assert (body["session"]["mistakes"], body["session"]["hearts_lost"]) == (1, 0)
+    assert LearnerStats.objects.get(user=user).hearts == hearts
+    states = {state.exercise_id: state for state in MemoryState.objects.filter(user=user, exercise_id__in=ids)}
+    assert {exercise: state.last_review for exercise, state in states.items()} == dict.fromkeys(ids, day)
+    assert [states[exercise].last_first_try_correct for exercise in ids] == [False] + [True] * (len(ids) - 1)
+    out = io.StringIO()
+    call_command("recalculate_progress", "--user", str(user.pk), stdout=out)
+    assert "No drift" in out.getvalue()

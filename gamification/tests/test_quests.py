@@ -21,7 +21,7 @@ from rest_framework.test import APIClient
 from accounts.tests.factories import UserFactory
 from courses.tests.factories import UnitFactory
 from exercises.tests.factories import RIGHT, lesson_with_exercises
-from gamification import rules, services
+from gamification import answering, rules, services
 from gamification.models import (
     LeagueMembership,
     LearnerStats,
@@ -299,7 +299,7 @@ def test_concurrent_completions_give_each_reward_once():
     LearnerStatsFactory(user=learner)
     starts = [services.lesson_session_start(user=learner, lesson_id=lesson.pk) for lesson in lessons]
     for start in starts:
-        services.lesson_session_answer(
+        answering.lesson_session_answer(
             user=learner, session_id=start.session.pk, exercise_id=start.exercises[0].exercise_id, answer=RIGHT
         )
     barrier, errors = threading.Barrier(len(starts)), []
