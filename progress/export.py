@@ -72,6 +72,7 @@ class InteractionExportSerializer(serializers.Serializer):
     time_ms = serializers.IntegerField(allow_null=True)
     hints_used = serializers.IntegerField()
     created_at = serializers.DateTimeField()
+    answered_at = serializers.DateTimeField(allow_null=True, help_text="Played offline: the client's time of it.")
 
 
 class PracticeItemExportSerializer(serializers.Serializer):

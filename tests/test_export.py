@@ -133,6 +133,7 @@ def test_the_export_of_a_lesson_played_with_a_mistake_then_the_account_deleted(o
         "time_ms": None,
         "hints_used": 0,
         "created_at": data["exercise_interactions"][-1]["created_at"],
+        "answered_at": None,
     }
     assert [(row["lesson"], row["status"]) for row in data["lesson_sessions"]][-1] == (lesson.pk, "active")
     assert data["enrollments"][0]["course"] == owner.course.pk
