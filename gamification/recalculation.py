@@ -37,14 +37,14 @@ from gamification.models import (
 )
 from gamification.services import XpEvent, achievement_metric, achievements_evaluate, learner_stats_lock
 from progress.memory import (
-    LoggedAnswer,
     Memory,
+    answer_log,
     learner_retention,
     memory_from_model,
     memory_replay,
     memory_state_upsert,
 )
-from progress.models import LessonSession, MemoryState, UserCourse, UserExerciseInteraction, UserLessonProgress
+from progress.models import LessonSession, MemoryState, UserCourse, UserLessonProgress
 
 
 @dataclass
@@ -237,25 +237,11 @@ def _same(stored, expected) -> bool:
 def _memory_drift(*, user, drift: Drift) -> dict[int, tuple[int, Memory] | None]:
     """Compare the learner's memory states with a replay of their answers; returns what a fix writes, by exercise
     (None: a state no answer supports, deleted)."""
-    answers = (
-        UserExerciseInteraction.objects.filter(user=user)
-        .order_by("id")  # ids are taken under the learner's lock: the order the answers were graded in
-        .values_list(
-            "session_id",
-            "session__course_id",
-            "exercise_id",
-            "exercise__type__code",
-            "is_correct",
-            "feedback",
-            "time_ms",
-            "created_at",
-        )
-    )
     stored = {state.exercise_id: state for state in MemoryState.objects.filter(user=user)}
     default_retention = learner_retention(user)
     # `due` was scheduled with the retention in force at the last review, which the row keeps.
     expected = memory_replay(
-        (LoggedAnswer(*row) for row in answers),
+        answer_log(user=user),
         retention_for=lambda exercise_id: stored[exercise_id].retention if exercise_id in stored else default_retention,
     )
     fixes: dict[int, tuple[int, Memory] | None] = {}

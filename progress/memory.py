@@ -11,7 +11,7 @@ ahead and the same answers always give the same state.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_datetime
 from fsrs import Card, Rating, Scheduler, State
 
 from config import sql
-from progress.models import MemoryState
+from progress.models import MemoryState, UserExerciseInteraction
 
 WRONG, TYPO, MISSING_ACCENT = "wrong", "typo", "missing_accent"
 
@@ -230,6 +230,25 @@ class LoggedAnswer:
     feedback: str
     time_ms: int | None
     at: dt.datetime
+
+
+def answer_log(*, user) -> Iterator[LoggedAnswer]:
+    """The learner's answers in the order they were graded (ids are taken under the learner's lock)."""
+    rows = (
+        UserExerciseInteraction.objects.filter(user=user)
+        .order_by("id")
+        .values_list(
+            "session_id",
+            "session__course_id",
+            "exercise_id",
+            "exercise__type__code",
+            "is_correct",
+            "feedback",
+            "time_ms",
+            "created_at",
+        )
+    )
+    return (LoggedAnswer(*row) for row in rows.iterator())
 
 
 def memory_replay(

@@ -260,7 +260,7 @@ def test_an_offline_batch_and_online_answers_of_one_learner_at_once_record_each_
 
 def test_twenty_concurrent_answers_leave_memory_states_equal_to_a_replay_of_the_answer_log():
     """20 answers at once over 10 exercises (two each, some wrong): one review per exercise, the first recorded."""
-    from progress.memory import LoggedAnswer, memory_from_model, memory_replay
+    from progress.memory import answer_log, memory_from_model, memory_replay
     from progress.models import MemoryState
 
     user, start = learner_in_started_lesson(10)
@@ -277,28 +277,15 @@ def test_twenty_concurrent_answers_leave_memory_states_equal_to_a_replay_of_the_
 
     statuses = run_in_threads(answer, 20)
     assert set(statuses) <= {200, 409}
-    log = list(
-        UserExerciseInteraction.objects.filter(user=user)
-        .order_by("id")
-        .values_list(
-            "session_id",
-            "session__course_id",
-            "exercise_id",
-            "exercise__type__code",
-            "is_correct",
-            "feedback",
-            "time_ms",
-            "created_at",
-        )
-    )
-    replayed = memory_replay((LoggedAnswer(*row) for row in log), retention_for=lambda exercise_id: 0.9)
+    log = list(answer_log(user=user))
+    replayed = memory_replay(log, retention_for=lambda exercise_id: 0.9)
     stored = {state.exercise_id: memory_from_model(state) for state in MemoryState.objects.filter(user=user)}
     assert set(stored) == set(exercises)
     assert stored == {exercise_id: memory for exercise_id, (_, memory) in replayed.items()}
     assert {memory.reps for memory in stored.values()} == {1}
     first_try = {}
-    for _, _, exercise_id, _, correct, *_ in log:
-        first_try.setdefault(exercise_id, correct)
+    for answer in log:
+        first_try.setdefault(answer.exercise_id, answer.correct)
     assert {e: m.last_first_try_correct for e, m in stored.items()} == first_try
     out = io.StringIO()
     call_command("recalculate_progress", "--user", str(user.pk), stdout=out)
