@@ -303,6 +303,11 @@ def _as_sent(body: Any) -> Any:
     return json.loads(json.dumps(body, cls=JSONEncoder))
 
 
+def _played_at(item: AnswerInput, now: dt.datetime) -> dt.datetime:
+    """When the learner gave the answer: its answered_at when played offline (never later than now), else now."""
+    return min(item.answered_at, now) if item.answered_at is not None else now
+
+
 class _Answering:
     """Answers applied in order to what was read, exactly as one request after another would; collects the writes."""
 
@@ -321,6 +326,8 @@ class _Answering:
         self.memory: list[sql.Statement] = []
         self.answered = set()  # exercises answered by this request's answers
         self.session_changed = self.failed = False
+        # When the learner last did something in the session: an offline answer counts at its answered_at.
+        self.active_at = read.session.last_activity_at if read.session is not None else None
 
     def answer(self, item: AnswerInput) -> AnswerReply:
         """Grade and apply one answer; InvalidAnswer (a 400 that costs nothing) for a wrong shape or exercise."""
@@ -343,7 +350,9 @@ class _Answering:
         session = self.session
         if session is None:
             raise NotFound("No such session.")
-        if session.status == Status.ACTIVE and progress_services.session_is_idle(session, now):
+        # An answer played offline is judged idle by when it was given: a session played without a connection for
+        # longer than the idle window is kept as long as its answers followed each other within the window.
+        if session.status == Status.ACTIVE and progress_services.idle_between(self.active_at, _played_at(item, now)):
             session.status, session.finished_at = Status.ABANDONED, now
             self.session_changed = True
             return AnswerReply(REFUSED, key, error=SessionIdle())
@@ -393,6 +402,7 @@ class _Answering:
             )
         self.answered.add(item.exercise_id)
         session.last_activity_at = now
+        self.active_at = max(self.active_at, _played_at(item, now))
         interaction = UserExerciseInteraction(
             id=next(self.interaction_ids),
             user_id=session.user_id,

@@ -76,7 +76,12 @@ def lesson_sessions_abandon_idle(*, user=None, now: dt.datetime | None = None) -
 
 
 def session_is_idle(session: LessonSession, now: dt.datetime) -> bool:
-    return now - session.last_activity_at > dt.timedelta(seconds=settings.SESSION_IDLE_ABANDON_SECONDS)
+    return idle_between(session.last_activity_at, now)
+
+
+def idle_between(last_activity_at: dt.datetime, at: dt.datetime) -> bool:
+    """A session whose learner did nothing from `last_activity_at` to `at` is idle (and is abandoned)."""
+    return at - last_activity_at > dt.timedelta(seconds=settings.SESSION_IDLE_ABANDON_SECONDS)
 
 
 @transaction.atomic(savepoint=False)

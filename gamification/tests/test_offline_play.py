@@ -290,22 +290,50 @@ def test_a_batch_longer_than_the_limit_is_400():
     assert (response.status_code, list(response.json())) == (400, ["answers"])
 
 
-def test_a_batch_for_an_idle_session_abandons_it_and_refuses_every_answer():
+def test_a_batch_whose_first_answer_came_after_an_idle_hour_abandons_the_session_and_refuses_every_answer():
     lesson = lesson_with_exercises(2)
     user, client = learner()
     enroll(user, lesson)
     with time_machine.travel(T0, tick=False):
         session = started(client, lesson)
     exercises = [exercise["id"] for exercise in session["exercises"]]
-    with time_machine.travel(T0 + dt.timedelta(hours=1, seconds=1), tick=False):
+    idle = T0 + dt.timedelta(hours=1, seconds=1)
+    with time_machine.travel(idle + dt.timedelta(minutes=5), tick=False):
         response = send_batch(
-            client, session, [offline(exercises[0], RIGHT, "i-0"), offline(exercises[1], RIGHT, "i-1")]
+            client,
+            session,
+            [offline(exercises[0], RIGHT, "i-0", at=idle), offline(exercises[1], RIGHT, "i-1", at=idle)],
         )
     assert response.status_code == 200
     assert [(r["status"], r["code"]) for r in response.json()["results"]] == [("refused", "session_finished")] * 2
     assert response.json()["session"]["status"] == "abandoned"
     assert LessonSession.objects.get(pk=session["id"]).status == "abandoned"
     assert not UserExerciseInteraction.objects.filter(user=user).exists()
+
+
+def test_a_session_played_offline_for_hours_is_kept_while_its_answers_follow_each_other_within_the_hour():
+    lesson = lesson_with_exercises(3)
+    user, client = learner()
+    enroll(user, lesson)
+    with time_machine.travel(T0, tick=False):
+        session = started(client, lesson)
+    first, second, third = (exercise["id"] for exercise in session["exercises"])
+    answers = [
+        offline(first, RIGHT, "f-0", at=T0 + dt.timedelta(minutes=50)),
+        offline(second, RIGHT, "f-1", at=T0 + dt.timedelta(minutes=100)),
+        offline(third, RIGHT, "f-2", at=T0 + dt.timedelta(minutes=161)),  # 61 minutes after the one before
+    ]
+    synced = T0 + dt.timedelta(hours=6)
+    with time_machine.travel(synced, tick=False):
+        response = send_batch(client, session, answers)
+    assert [(r["status"], r["code"]) for r in response.json()["results"]] == [
+        ("recorded", None),
+        ("recorded", None),
+        ("refused", "session_finished"),
+    ]
+    stored = LessonSession.objects.get(pk=session["id"])
+    assert (stored.status, stored.finished_at) == ("abandoned", synced)
+    assert UserExerciseInteraction.objects.filter(user=user).count() == 2
 
 
 def test_another_learners_session_is_404():
