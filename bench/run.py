@@ -381,9 +381,10 @@ def volume_part(full_url: str, empty_url: str, data: dict, *, rounds: int) -> No
         "GET courses/{id}/ (200 lessons)": f"/api/v1/courses/{data['big_course']}/",
         # Practice reads the memory states (derived from the answers, kept in both copies), never the answers.
         "GET me/practice/": "/api/v1/me/practice/",
+        # The 200-lesson course: the answer phases review the demo course's exercises as they play them.
         "POST practice/sessions/ (review, 10)": (
             "/api/v1/practice/sessions/",
-            {"course": data["demo_course"], "kind": "review", "size": 10},
+            {"course": data["big_course"], "kind": "review", "size": 10},
         ),
     }
     out("## Latency with 1,000,000 interaction rows and with none")
