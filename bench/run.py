@@ -450,16 +450,20 @@ def explain_part(data: dict) -> None:
         out()
 
 
-def make_empty_copy(source: str) -> str:
-    target = f"{source}_empty"
+def database_copy(source: str, target: str) -> str:
+    """`target` made afresh as a copy of `source` (CREATE DATABASE ... TEMPLATE, which needs the source idle)."""
     with admin_connect() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-        # CREATE DATABASE ... TEMPLATE needs the source idle.
         conn.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
             [source],
         )
         conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+    return target
+
+
+def make_empty_copy(source: str) -> str:
+    target = database_copy(source, f"{source}_empty")
     with admin_connect(target) as conn:
         conn.execute("TRUNCATE progress_userexerciseinteraction")
         conn.execute("VACUUM ANALYZE progress_userexerciseinteraction")
@@ -468,14 +472,7 @@ def make_empty_copy(source: str) -> str:
 
 def make_league_copy(source: str, keep_user_ids: list[int]) -> tuple[str, int]:
     """A copy of `source` whose only league members are the cohort(s) of this week holding `keep_user_ids`."""
-    target = f"{source}_leagues"
-    with admin_connect() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-        conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            [source],
-        )
-        conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+    target = database_copy(source, f"{source}_leagues")
     with admin_connect(target) as conn:
         kept = conn.execute(
             "SELECT DISTINCT m.user_id FROM gamification_leaguemembership m WHERE m.cohort_id IN ("
