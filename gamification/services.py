@@ -106,6 +106,24 @@ def hearts_spend(*, stats: LearnerStats, session_id: int, now: dt.datetime) -> l
     return rows
 
 
+def hearts_give(
+    *, stats: LearnerStats, count: int, reason: str, now: dt.datetime, session: LessonSession | None = None
+) -> int:
+    """Give up to `count` hearts (never past HEARTS_MAX; regenerated ones first), logged with `reason`; returns the
+    hearts given. `stats` is saved by the caller."""
+    hearts_refresh(stats=stats, now=now)
+    given = min(count, settings.HEARTS_MAX - stats.hearts)
+    if given <= 0:
+        return 0
+    stats.hearts += given
+    if stats.hearts >= settings.HEARTS_MAX:
+        stats.hearts_updated_at = now  # full: nothing regenerates until the next heart is lost
+    UserHeartsLog.objects.create(
+        user_id=stats.user_id, delta=given, reason=reason, balance_after=stats.hearts, session=session, created_at=now
+    )
+    return given
+
+
 def current_hearts(stats: LearnerStats, now: dt.datetime) -> rules.Hearts:
     return rules.hearts_at(stored=stats.hearts, updated_at=stats.hearts_updated_at, now=now)
 
@@ -309,18 +327,9 @@ def _quest_reward_give(*, event: XpEvent, quest: UserQuest) -> None:
         quest.reward_xp = quest.template.reward_xp
         xp_award(event=event, amount=quest.reward_xp)
     elif reward == QuestTemplate.Reward.HEART_REFILL:
-        hearts_refresh(stats=stats, now=event.now)
-        missing = settings.HEARTS_MAX - stats.hearts
-        if missing > 0:
-            stats.hearts, stats.hearts_updated_at = settings.HEARTS_MAX, event.now
-            UserHeartsLog.objects.create(
-                user_id=stats.user_id,
-                delta=missing,
-                reason=UserHeartsLog.Reason.QUEST_REWARD,
-                balance_after=stats.hearts,
-                created_at=event.now,
-            )
-        quest.hearts_given = max(missing, 0)
+        quest.hearts_given = hearts_give(
+            stats=stats, count=settings.HEARTS_MAX, reason=UserHeartsLog.Reason.QUEST_REWARD, now=event.now
+        )
     elif reward == QuestTemplate.Reward.STREAK_FREEZE and stats.streak_freezes < settings.STREAK_FREEZE_MAX:
         stats.streak_freezes += 1
         quest.freezes_given = 1
@@ -589,7 +598,7 @@ def lesson_session_complete(*, user, session_id: int, request=None, now: dt.date
         enrollment = progress_services.practice_session_complete_record(
             session=session, xp_awarded=xp, score=score, perfect=perfect, day=day, now=now, request=request
         )
-        _practice_heart_give(stats=stats, session=session, now=now)
+        hearts_give(stats=stats, count=1, reason=UserHeartsLog.Reason.PRACTICE_REWARD, now=now, session=session)
     else:
         bonus = settings.PERFECT_LESSON_BONUS_XP if perfect else 0
         xp = session.lesson_xp + bonus
@@ -639,24 +648,6 @@ def _practice_completed_on(*, user, day: dt.date) -> int:
         LessonSession.objects.filter(user=user, completed_on=day, status=Status.COMPLETED)
         .exclude(kind=Kind.LESSON)
         .count()
-    )
-
-
-def _practice_heart_give(*, stats: LearnerStats, session: LessonSession, now: dt.datetime) -> None:
-    """A completed practice gives one heart back (none past HEARTS_MAX), logged with its own reason."""
-    hearts_refresh(stats=stats, now=now)
-    if stats.hearts >= settings.HEARTS_MAX:
-        return
-    stats.hearts += 1
-    if stats.hearts >= settings.HEARTS_MAX:
-        stats.hearts_updated_at = now
-    UserHeartsLog.objects.create(
-        user_id=stats.user_id,
-        delta=1,
-        reason=UserHeartsLog.Reason.PRACTICE_REWARD,
-        balance_after=stats.hearts,
-        session=session,
-        created_at=now,
     )
 
 
